@@ -1,0 +1,31 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { canonicalJson } from "./canonical";
+
+describe("canonical JSON", () => {
+  it("sorts keys at every depth and drops undefined members", () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: "é" }, u: undefined })).toBe(
+      '{"a":{"c":"é","d":[1,{"y":2,"z":1}]},"b":1}',
+    );
+  });
+
+  it("gives the same text whatever the key order, and round-trips through JSON", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value);
+        expect(canonicalJson(JSON.parse(text))).toBe(text);
+        const reordered = JSON.parse(JSON.stringify(value), (_key, member: unknown) =>
+          member && typeof member === "object" && !Array.isArray(member)
+            ? Object.fromEntries(Object.entries(member).reverse())
+            : member,
+        );
+        expect(canonicalJson(reordered)).toBe(text);
+      }),
+    );
+  });
+
+  it("refuses values JSON cannot carry faithfully", () => {
+    expect(() => canonicalJson({ n: Number.NaN })).toThrow();
+    expect(() => canonicalJson({ n: 1n })).toThrow();
+  });
+});

@@ -1,0 +1,139 @@
+import { z } from "zod";
+import { ACTOR_TYPES } from "~/domain/enums";
+
+// The catalogue of audit events: every state change of the portal writes one of these.
+// `data` holds references and codes only — never free text typed by a person, never a name,
+// an email or an address — so personal data can be erased without breaking a hash chain.
+// Objects are strict: an unknown key is a programming error, not something to store.
+
+const Ref = z.string().min(1).max(120);
+const IsoDate = z.iso.date();
+
+export const AuditEventSchema = z.discriminatedUnion("type", [
+  // The subscriber was matched to contract(s) on the identify page.
+  z.object({
+    type: z.literal("case.identified"),
+    data: z.strictObject({ subscriberId: z.uuid(), contractIds: z.array(z.uuid()).min(1) }),
+  }),
+  // The summary (end date, fees, equipment, refunds) was shown before the notify button.
+  z.object({
+    type: z.literal("case.summary_shown"),
+    data: z.strictObject({
+      contractIds: z.array(z.uuid()).min(1),
+      earliestEndDate: IsoDate,
+      feeTotalCents: z.int().min(0),
+    }),
+  }),
+  // The notify button was pressed: the legal receipt of the notice.
+  z.object({
+    type: z.literal("case.notified"),
+    data: z.strictObject({
+      reference: Ref,
+      receivedAt: z.iso.datetime(),
+      contractIds: z.array(z.uuid()).min(1),
+      effectiveEndDate: IsoDate,
+      terminationType: z.string(),
+      feeTotalCents: z.int().min(0),
+    }),
+  }),
+  // A confirmation step done by the operator (e.g. after a legitimate-reason proof was checked).
+  z.object({ type: z.literal("case.confirmed"), data: z.strictObject({ reference: Ref }) }),
+  // The subscriber withdrew the cancellation before its end date.
+  z.object({ type: z.literal("case.withdrawn"), data: z.strictObject({ reference: Ref }) }),
+  // The end date was reached: the contracts are terminated.
+  z.object({
+    type: z.literal("case.effective"),
+    data: z.strictObject({ reference: Ref, effectiveEndDate: IsoDate }),
+  }),
+  // Everything is settled (equipment, refunds): the case is closed.
+  z.object({ type: z.literal("case.closed"), data: z.strictObject({ reference: Ref }) }),
+  // A staff member opened the case (every staff read is audited).
+  z.object({ type: z.literal("case.viewed"), data: z.strictObject({ view: z.string().max(60) }) }),
+  // A document (letter, label, evidence pack) was produced and stored with its SHA-256.
+  z.object({
+    type: z.literal("document.created"),
+    data: z.strictObject({
+      documentId: z.uuid(),
+      kind: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  }),
+  // One attempt to send an email, and its result.
+  z.object({
+    type: z.literal("email.attempted"),
+    data: z.strictObject({
+      emailId: z.uuid(),
+      kind: z.string(),
+      attempt: z.int().min(1),
+      outcome: z.enum(["sent", "failed"]),
+      smtpMessageId: z.string().optional(),
+      errorCode: z.string().optional(),
+    }),
+  }),
+  // A notice that could not be matched was received (kept with its receipt time).
+  z.object({
+    type: z.literal("notice.received"),
+    data: z.strictObject({ reference: Ref, receivedAt: z.iso.datetime() }),
+  }),
+  // Operations matched a notice to a contract; the case keeps the original receipt time.
+  z.object({
+    type: z.literal("notice.matched"),
+    data: z.strictObject({ noticeId: z.uuid(), caseReference: Ref }),
+  }),
+  // Operations rejected a notice; the reason code is emailed to the notifier.
+  z.object({
+    type: z.literal("notice.rejected"),
+    data: z.strictObject({ noticeId: z.uuid(), reasonCode: z.string().max(60) }),
+  }),
+  // The optional exit survey was answered (consent is recorded, the answer itself is not).
+  z.object({
+    type: z.literal("survey.answered"),
+    data: z.strictObject({ surveyResponseId: z.uuid(), contactConsent: z.boolean() }),
+  }),
+  // Consent to be contacted was withdrawn / the subscriber asked not to be contacted.
+  z.object({
+    type: z.literal("consent.withdrawn"),
+    data: z.strictObject({ subscriberId: z.uuid() }),
+  }),
+  // The return plan or its method changed.
+  z.object({
+    type: z.literal("return.updated"),
+    data: z.strictObject({ returnNumber: Ref, status: z.string(), method: z.string().nullable() }),
+  }),
+  // A refund changed state (scheduled, due, issued, failed, withheld).
+  z.object({
+    type: z.literal("refund.updated"),
+    data: z.strictObject({ refundId: z.uuid(), status: z.string(), amountCents: z.int().min(0) }),
+  }),
+  // A staff account signed in / out / was locked (stream `staff:<id>`).
+  z.object({
+    type: z.literal("staff.session"),
+    data: z.strictObject({
+      action: z.enum(["signed_in", "signed_out", "locked", "sign_in_failed"]),
+    }),
+  }),
+  // The demo data were (re)created (stream `system`).
+  z.object({
+    type: z.literal("system.seeded"),
+    data: z.strictObject({ subscribers: z.int().min(0), cases: z.int().min(0) }),
+  }),
+]);
+
+export type AuditEvent = z.infer<typeof AuditEventSchema>;
+export type AuditEventType = AuditEvent["type"];
+export type AuditEventData<T extends AuditEventType> = Extract<AuditEvent, { type: T }>["data"];
+
+export const ActorSchema = z.object({
+  type: z.enum(ACTOR_TYPES),
+  id: z.string().max(120).nullable(),
+});
+export type Actor = z.infer<typeof ActorSchema>;
+
+/** Who asked, captured once per request and passed down to services. */
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { type: "system", id: null };
+export const NO_REQUEST: RequestMeta = { ip: null, userAgent: null };

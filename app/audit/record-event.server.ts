@@ -1,0 +1,109 @@
+import { createHash } from "node:crypto";
+import { desc, eq, sql } from "drizzle-orm";
+import type { Queryable } from "../../db/client";
+import { auditEvents, type AuditEventRow } from "../../db/schema";
+import { canonicalJson } from "./canonical";
+import {
+  AuditEventSchema,
+  type Actor,
+  type AuditEventData,
+  type AuditEventType,
+  type RequestMeta,
+} from "./events";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export interface ChainedFields {
+  stream: string;
+  seq: number;
+  caseId: string | null;
+  type: string;
+  actorType: string;
+  actorId: string | null;
+  data: unknown;
+  ip: string | null;
+  userAgent: string | null;
+  occurredAt: Date;
+}
+
+/**
+ * hash = SHA-256( prev_hash ‖ "\n" ‖ canonical JSON of the event's fields ). Documented in the
+ * README so that a third party can recompute it from an export.
+ */
+export function computeEventHash(prevHash: string, event: ChainedFields): string {
+  const body = canonicalJson({
+    stream: event.stream,
+    seq: event.seq,
+    caseId: event.caseId,
+    type: event.type,
+    actor: { type: event.actorType, id: event.actorId },
+    data: event.data,
+    ip: event.ip,
+    userAgent: event.userAgent,
+    occurredAt: event.occurredAt.toISOString(),
+  });
+  return createHash("sha256").update(prevHash).update("\n").update(body).digest("hex");
+}
+
+export function streamForCase(caseId: string): string {
+  return `case:${caseId}`;
+}
+
+export type RecordEventInput<T extends AuditEventType> = {
+  type: T;
+  data: AuditEventData<T>;
+  actor: Actor;
+  meta: RequestMeta;
+  occurredAt?: Date;
+} & ({ caseId: string; stream?: never } | { caseId?: never; stream: string });
+
+/**
+ * Appends one event to its hash chain. Use it inside the business transaction (pass `tx`) so the
+ * event exists if and only if the state change commits. Writers to different streams never
+ * wait for each other; writers to the same stream queue on a transaction-scoped advisory lock,
+ * so the chain stays unbroken under any concurrency.
+ */
+export async function recordEvent<T extends AuditEventType>(
+  db: Queryable,
+  input: RecordEventInput<T>,
+): Promise<AuditEventRow> {
+  const parsed = AuditEventSchema.parse({ type: input.type, data: input.data });
+  const caseId = input.caseId ?? null;
+  const stream = input.caseId !== undefined ? streamForCase(input.caseId) : input.stream;
+  const userAgent = input.meta.userAgent === null ? null : input.meta.userAgent.slice(0, 400);
+
+  // A savepoint when `db` is already a transaction; the advisory lock lasts until the outermost commit.
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${stream}, 0))`);
+    const [last] = await tx
+      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(eq(auditEvents.stream, stream))
+      .orderBy(desc(auditEvents.seq))
+      .limit(1);
+    const fields: ChainedFields = {
+      stream,
+      seq: (last?.seq ?? 0) + 1,
+      caseId,
+      type: parsed.type,
+      actorType: input.actor.type,
+      actorId: input.actor.id,
+      data: parsed.data,
+      ip: input.meta.ip,
+      userAgent,
+      occurredAt: input.occurredAt ?? new Date(),
+    };
+    const prevHash = last?.hash ?? GENESIS_HASH;
+    const [row] = await tx
+      .insert(auditEvents)
+      .values({
+        ...fields,
+        actorType: input.actor.type,
+        prevHash,
+        hash: computeEventHash(prevHash, fields),
+      })
+      .returning();
+    if (row === undefined) throw new Error("audit event insert returned no row");
+    return row;
+  });
+}

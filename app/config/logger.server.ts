@@ -1,0 +1,34 @@
+import { pino, type Logger } from "pino";
+
+// Structured logs only: { msg, caseId, actor }. Never a name, an email or an address —
+// the redact list is a safety net, not a licence to log personal data.
+export function createLogger(level: string, pretty = false): Logger {
+  return pino({
+    level,
+    base: undefined,
+    redact: {
+      paths: [
+        "email",
+        "*.email",
+        "name",
+        "*.name",
+        "firstName",
+        "lastName",
+        "password",
+        "*.password",
+        "token",
+        "*.token",
+        "headers.cookie",
+        "req.headers.cookie",
+      ],
+      censor: "[redacted]",
+    },
+    ...(pretty
+      ? {
+          transport: { target: "pino-pretty", options: { colorize: true, ignore: "pid,hostname" } },
+        }
+      : {}),
+  });
+}
+
+export type { Logger };

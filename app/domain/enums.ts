@@ -1,0 +1,129 @@
+// The closed vocabularies of the domain, shared by the schema (check constraints), the state
+// machines and the forms. Adding a value here needs a migration (`npm run db:generate`).
+
+export const JURISDICTIONS = ["FR", "DE", "PT"] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+
+export const LANGUAGES = ["fr", "en", "de", "pt"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const CONTRACT_CATEGORIES = ["internet", "mobile", "tv", "bundle"] as const;
+export const CONTRACT_STATUSES = ["active", "cancellation_pending", "terminated"] as const;
+
+export const EQUIPMENT_KINDS = [
+  "box",
+  "tv_decoder",
+  "sim",
+  "remote",
+  "powerline",
+  "phone",
+  "other",
+] as const;
+export type EquipmentKind = (typeof EQUIPMENT_KINDS)[number];
+
+export const CASE_STATUSES = ["received", "confirmed", "effective", "closed", "withdrawn"] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export const TERMINATION_TYPES = [
+  "ordinary",
+  "legitimate_reason",
+  "extraordinary",
+  "withdrawal",
+] as const;
+export const CASE_SOURCES = ["journey", "notice_match", "staff", "api"] as const;
+
+export const NOTICE_STATUSES = ["pending", "matched", "rejected"] as const;
+
+export const ACTOR_TYPES = ["subscriber", "staff", "system", "integration"] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+export const DOCUMENT_KINDS = [
+  "termination_letter",
+  "withdrawal_letter",
+  "return_label",
+  "return_receipt",
+  "evidence_pack",
+  "proof",
+  "item_photo",
+] as const;
+
+export const RETURN_METHODS = ["relay_point", "post_office", "shop", "courier_pickup"] as const;
+export const RETURN_STATUSES = [
+  "awaiting_shipment",
+  "in_transit",
+  "received",
+  "inspected",
+  "overdue",
+  "charged",
+] as const;
+export const ITEM_CONDITIONS = ["ok", "damaged", "missing"] as const;
+export const CARRIER_EVENT_KINDS = ["handed_in", "in_transit", "delivered"] as const;
+
+export const REFUND_KINDS = ["deposit", "advance_payment", "credit_balance"] as const;
+export const REFUND_STATUSES = ["scheduled", "due", "issued", "failed", "withheld"] as const;
+
+export const EXIT_REASONS = [
+  "price",
+  "competitor",
+  "outages",
+  "speed",
+  "moving",
+  "customer_service",
+  "no_longer_needed",
+  "other",
+] as const;
+export const CONTACT_CHANNELS = ["phone", "email", "sms"] as const;
+export const CONTACT_WINDOWS = ["morning", "afternoon", "evening", "any"] as const;
+
+export const WINBACK_QUEUES = ["offers", "service_recovery", "new_address", "apology"] as const;
+export const WINBACK_STATUSES = [
+  "new",
+  "claimed",
+  "contacted",
+  "won_back",
+  "declined",
+  "no_answer",
+  "do_not_contact",
+  "expired",
+] as const;
+export const CONTACT_OUTCOMES = [
+  "reached",
+  "no_answer",
+  "voicemail",
+  "won_back",
+  "declined",
+  "do_not_contact",
+] as const;
+
+export const STAFF_ROLES = ["agent", "operations", "compliance", "admin"] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const API_SCOPES = [
+  "contracts:write",
+  "cases:read",
+  "returns:write",
+  "refunds:write",
+] as const;
+
+export const WEBHOOK_EVENT_TYPES = [
+  "case.notified",
+  "case.withdrawn",
+  "case.effective",
+  "return.item_received",
+  "refund.issued",
+  "survey.answered",
+  "winback.outcome",
+] as const;
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "delivered", "failed", "abandoned"] as const;
+
+export const EMAIL_KINDS = [
+  "acknowledgment",
+  "withdrawal_confirmation",
+  "contract_ends_today",
+  "notice_received",
+  "notice_rejected",
+  "return_receipt",
+  "return_reminder",
+  "password_reset",
+  "winback",
+] as const;
+export const EMAIL_STATUSES = ["queued", "sent", "failed"] as const;

@@ -1,0 +1,122 @@
+import type { IsoDate } from "../dates";
+import type { EquipmentKind, Jurisdiction, Language } from "../enums";
+
+// The interface every jurisdiction pack implements (FR now; DE and PT follow). Packs are pure:
+// they get plain facts about a contract and return plain results, with wording as message keys
+// so the UI, the letter and the emails say the same thing in every language.
+
+export interface ContractFacts {
+  monthlyPriceCents: number;
+  currency: string;
+  startDate: IsoDate;
+  commitmentMonths: number;
+  tacitlyRenewed: boolean;
+  subsidisedDeviceValueCents: number;
+  depositCents: number;
+  prepaidThrough: IsoDate | null;
+  creditBalanceCents: number;
+}
+
+export interface EquipmentFacts {
+  id: string;
+  kind: EquipmentKind;
+  model: string;
+  mustReturn: boolean;
+  nonReturnChargeCents: number;
+  depositCents: number;
+  currency: string;
+}
+
+export interface OperatorPolicy {
+  /** Days between receipt and the earliest end date; may only be shorter than the law's. */
+  noticeDays?: number;
+  returnDeadlineDays: number;
+  returnMethods: readonly string[];
+}
+
+export interface EndDateWindow {
+  /** The calendar date of receipt in the jurisdiction's time zone. */
+  receiptDate: IsoDate;
+  /** Preselected: the earliest date the contract can end. */
+  earliest: IsoDate;
+  /** The latest date the law lets the operator take; a later date only if the subscriber asks. */
+  legalLatest: IsoDate;
+  /** How far ahead a subscriber may schedule the end. */
+  latestChoosable: IsoDate;
+}
+
+export type EndDateCheck =
+  { ok: true; endDate: IsoDate } | { ok: false; error: "before_earliest" | "too_far" | "invalid" };
+
+/** One line of a fee computation, shown to the subscriber as it is computed. */
+export interface FeeLine {
+  /** Message key describing the line, e.g. `fee.monthsToTwelve`. */
+  kind: "months_to_twelve" | "share_after_twelve" | "remaining_commitment";
+  months: number;
+  /** Extra days of a started month, prorated by day. */
+  days: number;
+  monthlyCents: number;
+  /** Share of the monthly fees owed, in percent (100 = all of them). */
+  sharePercent: number;
+  /** The monthly fees of the period, before the share. */
+  periodCents: number;
+  amountCents: number;
+}
+
+export interface FeeComputation {
+  totalCents: number;
+  currency: string;
+  lines: FeeLine[];
+  /** Why there is no fee, when there is none. */
+  waiver?: "no_commitment" | "commitment_over" | "tacitly_renewed" | "legitimate_reason";
+  /** The sum of every monthly fee still due until the end of the commitment (the cap). */
+  remainingFeesCents: number;
+  commitmentEndDate: IsoDate | null;
+}
+
+export interface RefundExpectation {
+  kind: "deposit" | "advance_payment" | "credit_balance";
+  amountCents: number;
+  currency: string;
+  /** What starts the legal clock. */
+  trigger: "equipment_returned" | "last_invoice_paid";
+  legalDays: number;
+}
+
+export interface ReturnPlan {
+  items: EquipmentFacts[];
+  deadline: IsoDate | null;
+  methods: readonly string[];
+  totalNonReturnChargeCents: number;
+}
+
+export interface LegitimateReason {
+  code: string;
+  /** Message keys of the proofs to send. */
+  proofs: string[];
+}
+
+export interface JurisdictionPack {
+  code: Jurisdiction;
+  timeZone: string;
+  defaultLanguage: Language;
+  legitimateReasons: readonly LegitimateReason[];
+  endDateWindow(receivedAt: Date, policy: OperatorPolicy): EndDateWindow;
+  checkEndDate(requested: IsoDate, window: EndDateWindow): EndDateCheck;
+  earlyTerminationFee(
+    contract: ContractFacts,
+    endDate: IsoDate,
+    options?: { legitimateReason?: boolean },
+  ): FeeComputation;
+  refundsExpected(
+    contract: ContractFacts,
+    equipment: readonly EquipmentFacts[],
+  ): RefundExpectation[];
+  returnPlan(
+    equipment: readonly EquipmentFacts[],
+    endDate: IsoDate,
+    policy: OperatorPolicy,
+  ): ReturnPlan;
+  /** Citations of the rules applied, as printed in the letter. */
+  legalBasis: readonly { code: string; text: string }[];
+}

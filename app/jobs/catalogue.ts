@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { defineJob } from "./job-queue.server";
+
+// Every background job of the portal, with its payload schema and retry policy.
+const CaseJob = z.strictObject({ caseId: z.uuid() });
+
+export const jobCatalogue = {
+  // Render and store the termination letter of a new case.
+  "case.render-letter": defineJob(CaseJob, { retryLimit: 10, retryDelaySeconds: 30 }),
+  // Email the acknowledgment with the letter attached.
+  "case.send-acknowledgment": defineJob(CaseJob, { retryLimit: 10, retryDelaySeconds: 30 }),
+  // Email "your contract ends today" once the case is effective.
+  "case.send-ends-today": defineJob(CaseJob, { retryLimit: 10, retryDelaySeconds: 30 }),
+  // Every hour: cases whose end date has come become effective (catches up after downtime).
+  "cases.mark-effective": defineJob(z.strictObject({}), { retryLimit: 3, retryDelaySeconds: 60 }),
+  // Email the confirmation of a withdrawal.
+  "case.send-withdrawal-confirmation": defineJob(CaseJob, {
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+  }),
+  // Email "received, being matched" for an unmatched notice.
+  "notice.send-acknowledgment": defineJob(z.strictObject({ noticeId: z.uuid() }), {
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+  }),
+  // Removes expired staff sessions and password-reset links (hourly).
+  "maintenance.purge-expired": defineJob(z.strictObject({}), {
+    retryLimit: 3,
+    retryDelaySeconds: 60,
+  }),
+};
+
+export type AppJobCatalogue = typeof jobCatalogue;

@@ -1,0 +1,67 @@
+import { lt } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import { staffPasswordResets, staffSessions } from "../../db/schema";
+import type { Env } from "../config/env.server";
+import type { Logger } from "../config/logger.server";
+import type { Mailer } from "../mail/mailer.server";
+import { ensureTerminationLetter } from "../services/ensure-termination-letter.server";
+import { markCasesEffective } from "../services/mark-cases-effective.server";
+import { sendEmail } from "../services/send-email.server";
+import type { AppJobCatalogue } from "./catalogue";
+import type { JobQueue } from "./job-queue.server";
+
+export interface WorkerDeps {
+  db: Db;
+  logger: Logger;
+  mailer: Mailer;
+  env: Env;
+}
+
+/** Starts every worker of the portal and its schedules (pg-boss cron: stored, once per cluster). */
+export async function registerWorkers(
+  jobs: JobQueue<AppJobCatalogue>,
+  deps: WorkerDeps,
+): Promise<void> {
+  const { db, logger, env } = deps;
+
+  await jobs.work("case.render-letter", async ({ caseId }) => {
+    await ensureTerminationLetter(db, caseId, env.APP_URL);
+  });
+  const mailWorker =
+    (kind: Parameters<typeof sendEmail>[1]["kind"]) =>
+    async (
+      target: { caseId: string } | { noticeId: string },
+      job: { retryCount: number; retryLimit: number },
+    ) => {
+      await sendEmail(deps, {
+        kind,
+        target,
+        retryCount: job.retryCount,
+        retryLimit: job.retryLimit,
+      });
+    };
+  await jobs.work("case.send-acknowledgment", mailWorker("acknowledgment"), { concurrency: 2 });
+  await jobs.work("case.send-withdrawal-confirmation", mailWorker("withdrawal_confirmation"));
+  await jobs.work("case.send-ends-today", mailWorker("contract_ends_today"));
+  await jobs.work("notice.send-acknowledgment", mailWorker("notice_received"));
+
+  await jobs.work("cases.mark-effective", async () => {
+    const count = await markCasesEffective({ db, jobs });
+    if (count > 0) logger.info({ count }, "cases became effective");
+  });
+  await jobs.boss.schedule("cases.mark-effective", "5 * * * *", {}, { tz: "Europe/Paris" });
+
+  await jobs.work("maintenance.purge-expired", async () => {
+    const now = new Date();
+    const sessions = await db
+      .delete(staffSessions)
+      .where(lt(staffSessions.expiresAt, now))
+      .returning({ id: staffSessions.tokenHash });
+    const resets = await db
+      .delete(staffPasswordResets)
+      .where(lt(staffPasswordResets.expiresAt, now))
+      .returning({ id: staffPasswordResets.tokenHash });
+    logger.info({ sessions: sessions.length, resets: resets.length }, "expired sessions purged");
+  });
+  await jobs.boss.schedule("maintenance.purge-expired", "17 * * * *", {}, { tz: "Europe/Paris" });
+}

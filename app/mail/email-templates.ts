@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+// Email wording lives in templates/<jurisdiction>/emails.<language>.json, so that a compliance
+// person can change a sentence without touching code. A missing sentence fails loudly by name.
+
+export const EMAIL_TEMPLATE_KINDS = [
+  "acknowledgment",
+  "withdrawal_confirmation",
+  "contract_ends_today",
+  "notice_received",
+] as const;
+export type EmailTemplateKind = (typeof EMAIL_TEMPLATE_KINDS)[number];
+
+const Message = z.strictObject({
+  subject: z.string().min(1),
+  paragraphs: z.array(z.string().min(1)).min(1),
+});
+const EmailTemplatesSchema = z.strictObject({
+  acknowledgment: Message,
+  withdrawal_confirmation: Message,
+  contract_ends_today: Message,
+  notice_received: Message,
+  footer: z.strictObject({ identity: z.string(), contact: z.string(), automatic: z.string() }),
+  values: z.strictObject({
+    noEquipment: z.string(),
+    noRefund: z.string(),
+    equipmentBy: z.string(),
+    noFee: z.string(),
+  }),
+});
+export type EmailTemplates = z.infer<typeof EmailTemplatesSchema>;
+
+// Resolved from the working directory (the project root, as npm runs every script): the same
+// path from the source, from the Vite build and from tests.
+const TEMPLATES_DIR = path.resolve("templates");
+const cache = new Map<string, EmailTemplates>();
+
+export function loadEmailTemplates(jurisdiction: string, language: "fr" | "en"): EmailTemplates {
+  const file = path.join(TEMPLATES_DIR, jurisdiction.toLowerCase(), `emails.${language}.json`);
+  let templates = cache.get(file);
+  if (!templates) {
+    const parsed = EmailTemplatesSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new Error(`${file}: ${issue.path.join(".")}: ${issue.message}`);
+    }
+    templates = parsed.data;
+    cache.set(file, templates);
+  }
+  return templates;
+}
+
+/** `{name}` placeholders; an unknown placeholder is an error (a typo must not reach a customer). */
+export function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`email template placeholder {${name}} has no value`);
+    return value;
+  });
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { EMAIL_TEMPLATE_KINDS, fill, loadEmailTemplates } from "./email-templates";
+import { renderEmail } from "./render-email";
+
+const values = {
+  operatorName: "Nébula Télécom",
+  operatorLegalName: "Nébula Télécom SAS",
+  operatorAddress: "12 rue des Étoiles, 75011 Paris",
+  registrationNumber: "RCS Paris 912 345 678",
+  supportEmail: "resiliation@nebula-telecom.example",
+  firstName: "Camille",
+  lastName: "<Martin>",
+  reference: "RX-7K3M-9QPD",
+  receivedAt: "23 novembre 2026 à 10:15:30 UTC+1",
+  withdrawnAt: "24 novembre 2026 à 09:00:00 UTC+1",
+  contracts: "Fibre 1 Gb/s + TV (CT-2026-000101)",
+  endDate: "3 décembre 2026",
+  fees: "164,00 €",
+  equipment: "Box internet (Nébula Box 8), à rendre au plus tard le 2 janvier 2027.",
+  refunds: "aucun.",
+  caseUrl: "https://exit.example/dossier/abc",
+};
+
+describe("emails", () => {
+  it("has every kind in French and English, each with a subject and a body", () => {
+    for (const lang of ["fr", "en"] as const) {
+      const templates = loadEmailTemplates("FR", lang);
+      for (const kind of EMAIL_TEMPLATE_KINDS) {
+        const email = renderEmail(templates, kind, values, lang);
+        expect(email.subject.length).toBeGreaterThan(5);
+        expect(email.text).toContain("Nébula Télécom SAS");
+        expect(email.html).toContain(`lang="${lang}"`);
+      }
+    }
+  });
+
+  it("escapes what it inserts into HTML, links the case link, and loads no remote content", () => {
+    const email = renderEmail(loadEmailTemplates("FR", "fr"), "acknowledgment", values, "fr");
+    expect(email.subject).toBe("Accusé de réception de votre résiliation RX-7K3M-9QPD");
+    expect(email.html).toContain("&lt;Martin&gt;");
+    expect(email.html).not.toContain("<Martin>");
+    expect(email.html).toContain('<a href="https://exit.example/dossier/abc"');
+    expect(email.html).not.toMatch(/<img|<script|src=/i);
+    expect(email.text).toContain("Camille <Martin>");
+  });
+
+  it("refuses a placeholder without a value instead of sending a hole", () => {
+    expect(() => fill("Bonjour {firstName} {nickname}", { firstName: "Camille" })).toThrow(
+      "{nickname}",
+    );
+  });
+});

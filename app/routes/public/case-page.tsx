@@ -1,0 +1,135 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Consequences } from "~/components/consequences";
+import { PublicPage } from "~/components/public-page";
+import { formatDate, formatDateTime, translate, type MessageKey } from "~/i18n/i18n";
+import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
+import { requireCaseByToken } from "./case-access.server";
+
+export const meta: MetaFunction = ({ matches }) => {
+  const { lang, operatorName } = siteDataFromMatches(matches);
+  return [
+    { title: translate(lang, "case.pageMetaTitle", { operator: operatorName }) },
+    { name: "robots", content: "noindex" },
+  ];
+};
+
+export async function loader({ params, context }: LoaderFunctionArgs) {
+  const view = await requireCaseByToken(context, params.token);
+  return data(
+    {
+      reference: view.case.reference,
+      status: view.case.status,
+      receivedAt: view.case.receivedAt.toISOString(),
+      withdrawnAt: view.case.withdrawnAt?.toISOString() ?? null,
+      effectiveEndDate: view.case.effectiveEndDate,
+      timeZone: view.timeZone,
+      summary: view.summary,
+      timeline: view.timeline.map((event) => ({
+        type: event.type,
+        occurredAt: event.occurredAt.toISOString(),
+      })),
+      withdrawable: view.withdrawable,
+      supportEmail: view.operatorSupportEmail,
+      letterPath: `/dossier/${params.token}/lettre.pdf`,
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+}
+
+const STATUS_BADGE: Record<string, string> = {
+  received: "badge badge--info",
+  confirmed: "badge badge--info",
+  effective: "badge badge--success",
+  closed: "badge",
+  withdrawn: "badge badge--warning",
+};
+
+export default function CasePage() {
+  const { t, lang } = useI18n();
+  const view = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
+  return (
+    <PublicPage>
+      <div className="stack">
+        <h1>{t("case.pageTitle", { reference: view.reference })}</h1>
+        <p>
+          <span className={STATUS_BADGE[view.status]}>
+            {t(`caseStatus.${view.status}` as MessageKey)}
+          </span>
+        </p>
+      </div>
+      {search.get("retrait") === "ok" ? (
+        <div className="notice notice--success" role="status">
+          <p>{t("withdraw.done")}</p>
+        </div>
+      ) : null}
+
+      <dl className="summary-list">
+        <div>
+          <dt>{t("ack.receivedAt")}</dt>
+          <dd>
+            <time dateTime={view.receivedAt}>
+              {formatDateTime(view.receivedAt, lang, view.timeZone)}
+            </time>
+          </dd>
+        </div>
+        <div>
+          <dt>{t("ack.endDate")}</dt>
+          <dd>
+            {view.status === "withdrawn"
+              ? t("case.noEndWithdrawn")
+              : formatDate(view.effectiveEndDate, lang)}
+          </dd>
+        </div>
+      </dl>
+
+      <section className="card stack" aria-labelledby="timeline-title">
+        <h2 id="timeline-title">{t("case.timelineTitle")}</h2>
+        <ol className="list">
+          {view.timeline.map((event, index) => (
+            <li key={`${event.type}-${index}`}>
+              <time dateTime={event.occurredAt}>
+                {formatDateTime(event.occurredAt, lang, view.timeZone)}
+              </time>
+              {t("punctuation.colon")}
+              {t(`timeline.${event.type}` as MessageKey)}
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      <section className="card stack" aria-labelledby="letter-title">
+        <h2 id="letter-title">{t("ack.letterTitle")}</h2>
+        <p>
+          <a className="button" href={view.letterPath} download>
+            {t("ack.downloadLetter")}
+          </a>
+        </p>
+      </section>
+
+      {view.status !== "withdrawn" ? <Consequences summary={view.summary} /> : null}
+
+      <section className="card stack" aria-labelledby="withdraw-title">
+        <h2 id="withdraw-title">{t("withdraw.title")}</h2>
+        {view.withdrawable.ok ? (
+          <>
+            <p>{t("withdraw.possible", { date: formatDate(view.effectiveEndDate, lang) })}</p>
+            <p>
+              <Link className="button" to="retrait" relative="path">
+                {t("withdraw.start")}
+              </Link>
+            </p>
+          </>
+        ) : (
+          <p>
+            {t(`withdraw.refused.${view.withdrawable.reason}` as MessageKey, {
+              email: view.supportEmail,
+            })}
+          </p>
+        )}
+      </section>
+    </PublicPage>
+  );
+}

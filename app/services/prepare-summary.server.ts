@@ -1,0 +1,98 @@
+import { and, eq, inArray } from "drizzle-orm";
+import type { Queryable } from "../../db/client";
+import { cancellationCases, caseContracts } from "../../db/schema";
+import {
+  summariseCancellation,
+  type CancellationSummary,
+  type EndDateChoice,
+} from "../domain/cancellation-summary";
+import type { IsoDate } from "../domain/dates";
+import type { LegitimateReason } from "../domain/jurisdictions/types";
+import { loadCancellationContext } from "./load-cancellation-context.server";
+
+export interface SummaryCandidate {
+  id: string;
+  contractNumber: string;
+  offerName: string;
+  lines: string[];
+  /** A cancellation already under way for this contract: shown instead of a second one. */
+  openCase: { reference: string; effectiveEndDate: IsoDate } | null;
+}
+
+export interface PreparedSummary {
+  firstName: string;
+  candidates: SummaryCandidate[];
+  /** Computed over every contract that can be cancelled now, at the chosen end date. */
+  summary: CancellationSummary | null;
+  legitimateReasons: readonly LegitimateReason[];
+  timeZone: string;
+  returnAddress: string;
+  supportEmail: string;
+}
+
+/** The summary page's facts for the journey's contracts, as if notified now. */
+export async function prepareSummary(
+  db: Queryable,
+  input: {
+    subscriberId: string;
+    contractIds: string[];
+    endDate: EndDateChoice;
+    legitimateReason: boolean;
+    now?: Date;
+  },
+): Promise<PreparedSummary | null> {
+  const context = await loadCancellationContext(db, {
+    subscriberId: input.subscriberId,
+    contractIds: input.contractIds,
+  });
+  if (context === null) return null;
+  const open = await db
+    .select({
+      contractId: caseContracts.contractId,
+      reference: cancellationCases.reference,
+      effectiveEndDate: cancellationCases.effectiveEndDate,
+    })
+    .from(caseContracts)
+    .innerJoin(cancellationCases, eq(cancellationCases.id, caseContracts.caseId))
+    .where(
+      and(
+        inArray(
+          caseContracts.contractId,
+          context.rows.map((row) => row.id),
+        ),
+        eq(caseContracts.open, true),
+      ),
+    );
+  const openByContract = new Map(
+    open.map((row) => [
+      row.contractId,
+      { reference: row.reference, effectiveEndDate: row.effectiveEndDate },
+    ]),
+  );
+  const available = context.contracts.filter((contract) => !openByContract.has(contract.id));
+  return {
+    firstName: context.subscriber.firstName,
+    candidates: context.contracts.map((contract) => ({
+      id: contract.id,
+      contractNumber: contract.contractNumber,
+      offerName: contract.offerName,
+      lines: contract.lines,
+      openCase: openByContract.get(contract.id) ?? null,
+    })),
+    summary:
+      available.length === 0
+        ? null
+        : summariseCancellation({
+            pack: context.pack,
+            policy: context.policy,
+            receivedAt: input.now ?? new Date(),
+            contracts: available,
+            endDate: input.endDate,
+            legitimateReason: input.legitimateReason,
+          }),
+    legitimateReasons: context.pack.legitimateReasons,
+    timeZone: context.pack.timeZone,
+    returnAddress: context.operator.returnAddress,
+    supportEmail: context.operator.supportEmail,
+  };
+}

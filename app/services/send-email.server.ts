@@ -1,0 +1,317 @@
+import { asc, and, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db/client";
+import {
+  cancellationCases,
+  caseContracts,
+  contracts,
+  emailMessages,
+  operators,
+  subscribers,
+  unmatchedNotices,
+  type EmailMessage,
+  type Operator,
+} from "../../db/schema";
+import { recordEvent } from "../audit/record-event.server";
+import { deriveCaseToken } from "../auth/tokens.server";
+import type { Env } from "../config/env.server";
+import type { Logger } from "../config/logger.server";
+import type { CancellationSummary } from "../domain/cancellation-summary";
+import {
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  translate,
+  type Lang,
+  type MessageKey,
+} from "../i18n/i18n";
+import { loadEmailTemplates, type EmailTemplateKind } from "../mail/email-templates";
+import type { Mailer, OutgoingEmail } from "../mail/mailer.server";
+import { renderEmail } from "../mail/render-email";
+import { ensureTerminationLetter } from "./ensure-termination-letter.server";
+
+export type EmailTarget = { caseId: string } | { noticeId: string };
+
+interface Composed {
+  to: string;
+  language: Lang;
+  email: Omit<OutgoingEmail, "messageId">;
+}
+
+export class PermanentEmailFailure extends Error {
+  override name = "PermanentEmailFailure";
+}
+
+function operatorValues(operator: Operator): Record<string, string> {
+  return {
+    operatorName: operator.displayName,
+    operatorLegalName: operator.legalName,
+    operatorAddress: [
+      operator.addressLine1,
+      operator.addressLine2,
+      `${operator.postalCode} ${operator.city}`,
+    ]
+      .filter(Boolean)
+      .join(", "),
+    registrationNumber: operator.registrationNumber,
+    supportEmail: operator.supportEmail,
+  };
+}
+
+function consequenceValues(
+  summary: CancellationSummary,
+  lang: Lang,
+  values: { noEquipment: string; noRefund: string; equipmentBy: string; noFee: string },
+) {
+  const equipment =
+    summary.returnItems.length === 0
+      ? values.noEquipment
+      : `${summary.returnItems.map((item) => `${translate(lang, `equipment.${item.kind}` as MessageKey)} (${item.model})`).join(", ")}, ${values.equipmentBy.replace("{date}", formatDate(summary.returnDeadline ?? summary.endDate, lang))}.`;
+  const refunds =
+    summary.refunds.length === 0
+      ? values.noRefund
+      : `${summary.refunds
+          .map(
+            (refund) =>
+              `${translate(lang, `refund.${refund.kind}`)} ${formatMoney(refund.amountCents, refund.currency, lang)}, ${translate(
+                lang,
+                refund.trigger === "equipment_returned"
+                  ? "refund.afterEquipment"
+                  : "refund.afterLastInvoice",
+                { days: refund.legalDays },
+              )}`,
+          )
+          .join(" ; ")}.`;
+  return {
+    endDate: formatDate(summary.endDate, lang),
+    fees:
+      summary.feeTotalCents === 0
+        ? values.noFee
+        : formatMoney(summary.feeTotalCents, summary.currency, lang),
+    equipment,
+    refunds,
+  };
+}
+
+/** A case whose stored summary cannot be read will not get better by retrying. */
+function consequenceValuesOf(
+  summary: unknown,
+  lang: Lang,
+  values: Parameters<typeof consequenceValues>[2],
+) {
+  try {
+    return consequenceValues(summary as CancellationSummary, lang, values);
+  } catch (error) {
+    throw new PermanentEmailFailure("the case's summary cannot be read", { cause: error });
+  }
+}
+
+async function composeCaseEmail(
+  db: Db,
+  env: Env,
+  kind: Exclude<EmailTemplateKind, "notice_received">,
+  caseId: string,
+): Promise<Composed> {
+  const [row] = await db.select().from(cancellationCases).where(eq(cancellationCases.id, caseId));
+  if (!row) throw new PermanentEmailFailure(`case ${caseId} not found`);
+  const [[subscriber], [operator], contractRows] = await Promise.all([
+    db.select().from(subscribers).where(eq(subscribers.id, row.subscriberId)),
+    db.select().from(operators).where(eq(operators.id, row.operatorId)),
+    db
+      .select({ contractNumber: contracts.contractNumber, offerName: contracts.offerName })
+      .from(caseContracts)
+      .innerJoin(contracts, eq(contracts.id, caseContracts.contractId))
+      .where(eq(caseContracts.caseId, row.id))
+      .orderBy(asc(contracts.contractNumber)),
+  ]);
+  if (!subscriber || !operator)
+    throw new PermanentEmailFailure(`case ${caseId} has no subscriber or operator`);
+  const lang: Lang = row.language === "en" ? "en" : "fr";
+  const templates = loadEmailTemplates(row.jurisdiction, lang);
+  const { token } = deriveCaseToken(env.SESSION_SECRET, row.idempotencyKey);
+  const values: Record<string, string> = {
+    ...operatorValues(operator),
+    ...consequenceValuesOf(row.feeBreakdown, lang, templates.values),
+    firstName: subscriber.firstName,
+    lastName: subscriber.lastName,
+    reference: row.reference,
+    receivedAt: formatDateTime(row.receivedAt, lang, operator.timeZone),
+    withdrawnAt: row.withdrawnAt ? formatDateTime(row.withdrawnAt, lang, operator.timeZone) : "",
+    contracts: contractRows
+      .map((contract) => `${contract.offerName} (${contract.contractNumber})`)
+      .join(", "),
+    caseUrl: new URL(`/dossier/${token}`, env.APP_URL).toString(),
+  };
+  const rendered = renderEmail(templates, kind, values, lang);
+  const attachments: OutgoingEmail["attachments"] = [];
+  if (kind === "acknowledgment") {
+    const letter = await ensureTerminationLetter(db, row.id, env.APP_URL);
+    attachments.push({
+      filename: letter.fileName,
+      content: letter.bytes,
+      contentType: letter.contentType,
+    });
+  }
+  return {
+    to: row.acknowledgmentEmail,
+    language: lang,
+    email: { to: row.acknowledgmentEmail, ...rendered, attachments },
+  };
+}
+
+async function composeNoticeEmail(db: Db, noticeId: string): Promise<Composed> {
+  const [notice] = await db
+    .select()
+    .from(unmatchedNotices)
+    .where(eq(unmatchedNotices.id, noticeId));
+  if (!notice) throw new PermanentEmailFailure(`notice ${noticeId} not found`);
+  const [operator] = await db.select().from(operators).where(eq(operators.id, notice.operatorId));
+  if (!operator) throw new PermanentEmailFailure(`notice ${noticeId} has no operator`);
+  const lang: Lang = notice.language === "en" ? "en" : "fr";
+  const typed = notice.submitted as { firstName?: string; lastName?: string };
+  const rendered = renderEmail(
+    loadEmailTemplates(operator.jurisdiction, lang),
+    "notice_received",
+    {
+      ...operatorValues(operator),
+      firstName: typed.firstName ?? "",
+      lastName: typed.lastName ?? "",
+      reference: notice.reference,
+      receivedAt: formatDateTime(notice.receivedAt, lang, operator.timeZone),
+    },
+    lang,
+  );
+  return { to: notice.email, language: lang, email: { to: notice.email, ...rendered } };
+}
+
+/** SMTP 5xx answers are final (unknown mailbox, rejected); everything else may pass later. */
+function failureOf(error: unknown): { code: string; permanent: boolean } {
+  if (error instanceof PermanentEmailFailure)
+    return { code: "composition_failed", permanent: true };
+  const { responseCode, code } = error as { responseCode?: number; code?: string };
+  if (typeof responseCode === "number")
+    return { code: `smtp_${responseCode}`, permanent: responseCode >= 500 && responseCode < 600 };
+  return { code: typeof code === "string" ? code.toLowerCase() : "send_failed", permanent: false };
+}
+
+const KIND_OF: Record<EmailTemplateKind, EmailMessage["kind"]> = {
+  acknowledgment: "acknowledgment",
+  withdrawal_confirmation: "withdrawal_confirmation",
+  contract_ends_today: "contract_ends_today",
+  notice_received: "notice_received",
+};
+
+export interface SendEmailDeps {
+  db: Db;
+  mailer: Mailer;
+  env: Env;
+  logger: Logger;
+}
+
+/**
+ * Sends one email of a case or notice, once. Each attempt and the final delivery (with the SMTP
+ * message id) are audit events; a temporary failure is thrown for the job queue to retry with
+ * backoff; a permanent one (or the last retry) marks the message failed for operations to see.
+ */
+export async function sendEmail(
+  deps: SendEmailDeps,
+  input: { kind: EmailTemplateKind; target: EmailTarget; retryCount: number; retryLimit: number },
+): Promise<"sent" | "already_sent" | "failed"> {
+  const { db } = deps;
+  const kind = KIND_OF[input.kind];
+  const where =
+    "caseId" in input.target
+      ? and(eq(emailMessages.caseId, input.target.caseId), eq(emailMessages.kind, kind))
+      : and(eq(emailMessages.noticeId, input.target.noticeId), eq(emailMessages.kind, kind));
+  const [existing] = await db.select().from(emailMessages).where(where);
+  if (existing?.status === "sent") return "already_sent";
+
+  const audit =
+    "caseId" in input.target
+      ? { caseId: input.target.caseId }
+      : { stream: `notice:${input.target.noticeId}` };
+  let composed: Composed | undefined;
+  let message = existing;
+  try {
+    composed =
+      input.kind === "notice_received" && "noticeId" in input.target
+        ? await composeNoticeEmail(db, input.target.noticeId)
+        : "caseId" in input.target && input.kind !== "notice_received"
+          ? await composeCaseEmail(db, deps.env, input.kind, input.target.caseId)
+          : undefined;
+    if (composed === undefined)
+      throw new PermanentEmailFailure(`${input.kind} does not apply to this target`);
+    if (!message) {
+      await db
+        .insert(emailMessages)
+        .values({ ...input.target, kind, toAddress: composed.to, language: composed.language })
+        .onConflictDoNothing();
+      [message] = await db.select().from(emailMessages).where(where);
+    }
+    if (!message) throw new Error("email message row missing");
+    const host = new URL(deps.env.APP_URL).hostname;
+    const sent = await deps.mailer.send({
+      ...composed.email,
+      messageId: `<${message.id}@${host}>`,
+    });
+    const emailId = message.id;
+    await db.transaction(async (tx) => {
+      await tx
+        .update(emailMessages)
+        .set({
+          status: "sent",
+          attempts: sql`${emailMessages.attempts} + 1`,
+          smtpMessageId: sent.smtpMessageId,
+          sentAt: new Date(),
+          lastError: null,
+        })
+        .where(eq(emailMessages.id, emailId));
+      await recordEvent(tx, {
+        ...audit,
+        type: "email.attempted",
+        actor: { type: "system", id: null },
+        meta: { ip: null, userAgent: null },
+        data: {
+          emailId,
+          kind,
+          attempt: message!.attempts + 1,
+          outcome: "sent",
+          smtpMessageId: sent.smtpMessageId,
+        },
+      });
+    });
+    deps.logger.info({ emailId, kind, ...audit }, "email sent");
+    return "sent";
+  } catch (error) {
+    const failure = failureOf(error);
+    const final = failure.permanent || input.retryCount >= input.retryLimit;
+    if (message) {
+      const emailId = message.id;
+      await db.transaction(async (tx) => {
+        await tx
+          .update(emailMessages)
+          .set({
+            status: final ? "failed" : "queued",
+            attempts: sql`${emailMessages.attempts} + 1`,
+            lastError: failure.code,
+          })
+          .where(eq(emailMessages.id, emailId));
+        await recordEvent(tx, {
+          ...audit,
+          type: "email.attempted",
+          actor: { type: "system", id: null },
+          meta: { ip: null, userAgent: null },
+          data: {
+            emailId,
+            kind,
+            attempt: message!.attempts + 1,
+            outcome: "failed",
+            errorCode: failure.code,
+          },
+        });
+      });
+    }
+    deps.logger.warn({ kind, ...audit, errorCode: failure.code, final }, "email attempt failed");
+    if (final) return "failed";
+    throw error;
+  }
+}

@@ -1,0 +1,193 @@
+import type { ViteDevServer } from "vite";
+import { randomBytes } from "node:crypto";
+import type { Server } from "node:http";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import type { AppLoadContext, ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import { sql } from "drizzle-orm";
+import express, { type Request, type Response, type NextFunction } from "express";
+import type { Db } from "../db/client";
+import { shippedMigrationCount } from "../db/migrate";
+import type { Env } from "../app/config/env.server";
+import type { Logger } from "../app/config/logger.server";
+import type { AppJobCatalogue } from "../app/jobs/catalogue";
+import type { JobQueue } from "../app/jobs/job-queue.server";
+import type { Mailer } from "../app/mail/mailer.server";
+
+export interface HttpAppOptions {
+  env: Env;
+  db: Db;
+  jobs: JobQueue<AppJobCatalogue>;
+  mailer: Mailer;
+  logger: Logger;
+  /** The built Remix server (production) … */
+  build?: ServerBuild;
+  /** … or Vite in middleware mode (development). */
+  vite?: ViteDevServer;
+}
+
+// Case links carry secret tokens in their path: never write those to a log.
+const SECRET_SEGMENT = /\/[A-Za-z0-9_-]{20,}(?=\/|$)/g;
+export function loggablePath(url: string): string {
+  return url.split("?")[0]!.replace(SECRET_SEGMENT, "/:token");
+}
+
+function contentSecurityPolicy(nonce: string, dev: boolean): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    // Vite's dev client injects styles; the production build uses stylesheet links only.
+    dev ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    dev ? "connect-src 'self' ws:" : "connect-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+  ].join("; ");
+}
+
+export function clientIp(request: Request): string | null {
+  return request.ip ?? request.socket.remoteAddress ?? null;
+}
+
+export function createHttpApp(options: HttpAppOptions): express.Express {
+  const { env, db, jobs, mailer, logger } = options;
+  const dev = options.vite !== undefined;
+  const app = express();
+  app.disable("x-powered-by");
+  if (env.TRUST_PROXY) app.set("trust proxy", true);
+
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    response.on("finish", () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info(
+        {
+          method: request.method,
+          path: loggablePath(request.originalUrl),
+          status: response.statusCode,
+          ms: Math.round(ms * 10) / 10,
+        },
+        "request",
+      );
+    });
+    next();
+  });
+
+  // Liveness: the process answers. Readiness: the database answers and is fully migrated.
+  app.get("/healthz", (_request, response) => {
+    response.set("Cache-Control", "no-store").json({ status: "ok" });
+  });
+  app.get("/readyz", async (_request, response) => {
+    response.set("Cache-Control", "no-store");
+    try {
+      const rows = await db.execute<{ count: number }>(
+        sql`select count(*)::int as count from drizzle.__drizzle_migrations`,
+      );
+      const applied = rows[0]?.count ?? 0;
+      const shipped = await shippedMigrationCount();
+      if (applied < shipped) {
+        response.status(503).json({ status: "migrating", migrations: { applied, shipped } });
+        return;
+      }
+      response.json({ status: "ready", migrations: { applied, shipped } });
+    } catch (error) {
+      logger.warn({ err: error }, "readiness check failed");
+      response.status(503).json({ status: "database_unavailable" });
+    }
+  });
+
+  app.use(compression());
+  app.use((_request, response, next) => {
+    const nonce = randomBytes(16).toString("base64");
+    response.locals.cspNonce = nonce;
+    response.set({
+      "Content-Security-Policy": contentSecurityPolicy(nonce, dev),
+      "X-Content-Type-Options": "nosniff",
+      "X-Frame-Options": "DENY",
+      "Referrer-Policy": "same-origin",
+      "Permissions-Policy":
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+      "Cross-Origin-Opener-Policy": "same-origin",
+    });
+    if (env.NODE_ENV === "production" && env.APP_URL.startsWith("https://")) {
+      response.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    }
+    next();
+  });
+
+  if (options.vite) {
+    app.use(options.vite.middlewares);
+  } else {
+    const clientDir = path.resolve(env.REMIX_BUILD_DIR, "client");
+    // Fingerprinted assets are immutable; everything else is revalidated.
+    app.use(
+      "/assets",
+      express.static(path.join(clientDir, "assets"), {
+        immutable: true,
+        maxAge: "1y",
+        index: false,
+      }),
+    );
+    app.use(express.static(clientDir, { maxAge: "1h", index: false }));
+  }
+
+  const getBuild = options.vite
+    ? () => options.vite!.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
+    : async () => {
+        if (!options.build) throw new Error("no Remix build given");
+        return options.build;
+      };
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build: getBuild,
+      mode: env.NODE_ENV === "production" ? "production" : "development",
+      getLoadContext: (request, response): AppLoadContext => ({
+        db,
+        jobs,
+        mailer,
+        env,
+        logger,
+        cspNonce: response.locals.cspNonce as string,
+        requestMeta: { ip: clientIp(request), userAgent: request.get("user-agent") ?? null },
+      }),
+    }),
+  );
+
+  // Last resort: never a stack trace to the client.
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    logger.error({ err: error }, "unhandled error");
+    if (!response.headersSent)
+      response.status(500).type("text/plain").send("Erreur interne / Internal error");
+  });
+  return app;
+}
+
+export function listen(app: express.Express, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once("listening", () => resolve(server));
+    server.once("error", reject);
+  });
+}
+
+/** Stops accepting connections, lets in-flight requests finish (up to `timeoutMs`). */
+export function closeServer(server: Server, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, timeoutMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

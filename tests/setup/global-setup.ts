@@ -1,0 +1,80 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../db/embedded";
+import { runMigrations } from "../../db/migrate";
+import { templateName, withDatabase, workerDatabaseName, WORKER_COUNT } from "./databases";
+
+// Database strategy (HOUSE_STYLE 9): one migrated template database, one database per worker
+// cloned from it, tables truncated between tests. With DATABASE_URL the databases live on that
+// server; without it a throw-away embedded Postgres is started in a temporary folder.
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+export default async function setup(project: TestProject) {
+  const runId = `${process.pid}_${Date.now().toString(36)}`;
+  let embedded: EmbeddedPostgres | undefined;
+  let dataDir: string | undefined;
+  let adminUrl = process.env.DATABASE_URL;
+  if (adminUrl === undefined || adminUrl === "") {
+    dataDir = mkdtempSync(path.join(tmpdir(), "easyexit-test-pg-"));
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      port: await freePort(),
+      database: "postgres",
+    });
+    adminUrl = embedded.adminUrl;
+  }
+
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  const template = templateName(runId);
+  await admin.unsafe(`create database "${template}"`);
+  await runMigrations(withDatabase(adminUrl, template));
+  for (let worker = 1; worker <= WORKER_COUNT; worker += 1) {
+    await admin.unsafe(
+      `create database "${workerDatabaseName(runId, worker)}" template "${template}"`,
+    );
+  }
+
+  // Browser tests drive the production build, made once per run in its own folder.
+  const buildDir = path.resolve(".cache/test-build");
+  execFileSync(
+    process.execPath,
+    ["node_modules/@remix-run/dev/dist/cli.js", "vite:build", "--logLevel", "error"],
+    {
+      env: { ...process.env, REMIX_BUILD_DIR: buildDir, NODE_ENV: "production" },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+
+  project.provide("adminUrl", adminUrl);
+  project.provide("runId", runId);
+  project.provide("buildDir", buildDir);
+
+  return async () => {
+    const databases = await admin<
+      { datname: string }[]
+    >`select datname from pg_database where datname like ${`easyexit_test_${runId}%`}`;
+    for (const { datname } of databases)
+      await admin.unsafe(`drop database if exists "${datname}" with (force)`);
+    await admin.end({ timeout: 5 });
+    await embedded?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+}
