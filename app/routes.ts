@@ -1,5 +1,6 @@
 import type { RouteConfig } from "@remix-run/route-config";
-import { index, route } from "@remix-run/route-config";
+import { index, layout, route } from "@remix-run/route-config";
+import { STAFF_ACCESS as S } from "./auth/staff-access";
 
 // Every URL of the portal, grouped by audience.
 export default [
@@ -16,6 +17,27 @@ export default [
   route("dossier/:token/retrait", "routes/public/case-withdraw.tsx"),
   route("dossier/:token/lettre.pdf", "routes/public/case-letter.ts"),
   route("resilier/accuse/lettre.pdf", "routes/public/cancel-acknowledgment-letter.ts"),
+
+  // Staff back office: signing in (no session needed) …
+  route("staff/connexion", "routes/staff/sign-in.tsx"),
+  route("staff/connexion/code", "routes/staff/sign-in-code.tsx"),
+  route("staff/deconnexion", "routes/staff/sign-out.ts"),
+  route("staff/mot-de-passe-oublie", "routes/staff/forgot-password.tsx"),
+  route("staff/mot-de-passe/:token", "routes/staff/reset-password.tsx"),
+  // … and every other staff page, inside the frame, each guarded by its STAFF_ACCESS entry.
+  layout("routes/staff/layout.tsx", [
+    route(S.home.path, "routes/staff/home.tsx"),
+    route(S.account.path, "routes/staff/account.tsx"),
+    route(S.cases.path, "routes/staff/cases.tsx"),
+    route(S.caseDetail.path, "routes/staff/case-detail.tsx"),
+    route(S.caseDocument.path, "routes/staff/case-document.ts"),
+    route(S.notices.path, "routes/staff/notices.tsx"),
+    route(S.noticeDetail.path, "routes/staff/notice-detail.tsx"),
+    route(S.compliance.path, "routes/staff/compliance.tsx"),
+    route(S.staffList.path, "routes/staff/staff-list.tsx"),
+    route(S.staffNew.path, "routes/staff/staff-new.tsx"),
+    route(S.staffEdit.path, "routes/staff/staff-edit.tsx"),
+  ]),
 
   // Development mailbox (only without SMTP_URL): the emails a newcomer's portal sends
   route("dev/mailbox", "routes/dev/mailbox.tsx"),

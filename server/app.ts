@@ -49,6 +49,54 @@ function contentSecurityPolicy(nonce: string, dev: boolean): string {
   ].join("; ");
 }
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+export const MAX_FORM_BYTES = 64 * 1024;
+export const MAX_UPLOAD_BYTES = 6 * 1024 * 1024;
+
+function originOf(value: string | undefined): string | null {
+  if (!value || value === "null") return null;
+  try {
+    return new URL(value).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** True when a state-changing request comes from the portal's own pages (or from no browser). */
+export function isSameSite(request: Request, appUrl: string): boolean {
+  const allowed = new Set([new URL(appUrl).origin, `${request.protocol}://${request.get("host")}`]);
+  const origin = request.get("origin");
+  if (origin !== undefined) return allowed.has(originOf(origin) ?? "refused");
+  const referer = request.get("referer");
+  if (referer !== undefined) return allowed.has(originOf(referer) ?? "refused");
+  const site = request.get("sec-fetch-site");
+  return site === undefined || site === "same-origin" || site === "none";
+}
+
+const REFUSALS = {
+  csrf: {
+    status: "403",
+    fr: "Cette demande ne vient pas d’une page du portail : elle a été refusée. Revenez sur le site et recommencez.",
+    en: "This request did not come from a page of the portal, so it was refused. Go back to the site and try again.",
+  },
+  size: {
+    status: "413",
+    fr: "Cette demande est trop volumineuse. Un justificatif ne peut pas dépasser 5 Mo.",
+    en: "This request is too large. A proof document cannot be larger than 5 MB.",
+  },
+  length: {
+    status: "411",
+    fr: "La taille de la demande doit être indiquée.",
+    en: "The request must state its length.",
+  },
+};
+
+/** A tiny bilingual page for refusals made before the app (no script, no personal data). */
+function refusalPage(kind: keyof typeof REFUSALS): string {
+  const text = REFUSALS[kind];
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Demande refusée / Request refused</title></head><body><main><h1>Demande refusée</h1><p>${text.fr}</p><p><a href="/">Retour à l’accueil</a></p><div lang="en"><h2>Request refused</h2><p>${text.en}</p><p><a href="/">Back to the home page</a></p></div></main></body></html>`;
+}
+
 export function clientIp(request: Request): string | null {
   return request.ip ?? request.socket.remoteAddress ?? null;
 }
@@ -77,6 +125,60 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     next();
   });
 
+  // Security headers on every response, health checks and refusals included.
+  app.use((_request, response, next) => {
+    const nonce = randomBytes(16).toString("base64");
+    response.locals.cspNonce = nonce;
+    response.set({
+      "Content-Security-Policy": contentSecurityPolicy(nonce, dev),
+      "X-Content-Type-Options": "nosniff",
+      "X-Frame-Options": "DENY",
+      "Referrer-Policy": "same-origin",
+      "Permissions-Policy":
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+      "Cross-Origin-Opener-Policy": "same-origin",
+    });
+    if (env.NODE_ENV === "production" && env.APP_URL.startsWith("https://")) {
+      response.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    }
+    next();
+  });
+
+  // Cross-site request forgery: a state-changing request from a browser must come from this
+  // site (Origin, else Referer, else Sec-Fetch-Site). Clients that send none of them are not
+  // browsers and carry no victim's cookies. Session cookies are SameSite=Lax besides.
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(request.method)) return next();
+    if (!isSameSite(request, env.APP_URL)) {
+      logger.warn(
+        { method: request.method, path: loggablePath(request.originalUrl) },
+        "cross-site request refused",
+      );
+      response.status(403).type("html").send(refusalPage("csrf"));
+      return;
+    }
+    next();
+  });
+
+  // Request size: forms are small; only the summary's proof upload (5 MB) needs more.
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (SAFE_METHODS.has(request.method)) return next();
+    const length = Number(request.get("content-length") ?? "NaN");
+    if (!Number.isFinite(length)) {
+      if (request.get("transfer-encoding")) {
+        response.status(411).type("html").send(refusalPage("length"));
+        return;
+      }
+      return next();
+    }
+    const multipart = (request.get("content-type") ?? "").startsWith("multipart/form-data");
+    if (length > (multipart ? MAX_UPLOAD_BYTES : MAX_FORM_BYTES)) {
+      response.status(413).type("html").send(refusalPage("size"));
+      return;
+    }
+    next();
+  });
+
   // Liveness: the process answers. Readiness: the database answers and is fully migrated.
   app.get("/healthz", (_request, response) => {
     response.set("Cache-Control", "no-store").json({ status: "ok" });
@@ -101,23 +203,6 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   });
 
   app.use(compression());
-  app.use((_request, response, next) => {
-    const nonce = randomBytes(16).toString("base64");
-    response.locals.cspNonce = nonce;
-    response.set({
-      "Content-Security-Policy": contentSecurityPolicy(nonce, dev),
-      "X-Content-Type-Options": "nosniff",
-      "X-Frame-Options": "DENY",
-      "Referrer-Policy": "same-origin",
-      "Permissions-Policy":
-        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
-      "Cross-Origin-Opener-Policy": "same-origin",
-    });
-    if (env.NODE_ENV === "production" && env.APP_URL.startsWith("https://")) {
-      response.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
-    }
-    next();
-  });
 
   if (options.vite) {
     app.use(options.vite.middlewares);

@@ -34,6 +34,8 @@ export const AuditEventSchema = z.discriminatedUnion("type", [
       effectiveEndDate: IsoDate,
       terminationType: z.string(),
       feeTotalCents: z.int().min(0),
+      /** Set when operations matched an unmatched notice: the receipt time is the notice's. */
+      noticeId: z.uuid().optional(),
     }),
   }),
   // A confirmation step done by the operator (e.g. after a legitimate-reason proof was checked).
@@ -105,11 +107,40 @@ export const AuditEventSchema = z.discriminatedUnion("type", [
     type: z.literal("refund.updated"),
     data: z.strictObject({ refundId: z.uuid(), status: z.string(), amountCents: z.int().min(0) }),
   }),
+  // A staff member opened an unmatched notice.
+  z.object({ type: z.literal("notice.viewed"), data: z.strictObject({ noticeId: z.uuid() }) }),
   // A staff account signed in / out / was locked (stream `staff:<id>`).
   z.object({
     type: z.literal("staff.session"),
     data: z.strictObject({
-      action: z.enum(["signed_in", "signed_out", "locked", "sign_in_failed"]),
+      action: z.enum([
+        "signed_in",
+        "signed_out",
+        "signed_out_everywhere",
+        "locked",
+        "sign_in_failed",
+        "second_factor_failed",
+      ]),
+    }),
+  }),
+  // A staff account was created or changed (stream `staff:<id>` of the account changed; the
+  // actor is the admin, or the staff member for their own account).
+  z.object({
+    type: z.literal("staff.account"),
+    data: z.strictObject({
+      action: z.enum([
+        "created",
+        "role_changed",
+        "disabled",
+        "enabled",
+        "unlocked",
+        "password_changed",
+        "password_reset_requested",
+        "password_reset",
+        "totp_enabled",
+        "totp_disabled",
+      ]),
+      role: z.string().optional(),
     }),
   }),
   // The demo data were (re)created (stream `system`).

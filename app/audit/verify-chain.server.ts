@@ -1,4 +1,4 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { auditEvents, type AuditEventRow } from "../../db/schema";
 import { computeEventHash, GENESIS_HASH, streamForCase } from "./record-event.server";
@@ -46,4 +46,52 @@ export async function verifyStream(db: Queryable, stream: string): Promise<Chain
 /** Verifies the hash chain of one cancellation case. */
 export function verifyCaseChain(db: Queryable, caseId: string): Promise<ChainVerification> {
   return verifyStream(db, streamForCase(caseId));
+}
+
+/**
+ * Verifies every chain, reading events in (stream, seq) order by keyset pages so memory stays
+ * bounded whatever the size of the trail. Returns the counts and the broken chains.
+ */
+export async function verifyAllStreams(
+  db: Queryable,
+  pageSize = 5000,
+): Promise<{ streams: number; events: number; broken: ChainVerification[] }> {
+  let streams = 0;
+  let events = 0;
+  const broken: ChainVerification[] = [];
+  let current: string | null = null;
+  let rows: AuditEventRow[] = [];
+  const finish = () => {
+    if (current === null) return;
+    streams += 1;
+    const result = verifyEvents(current, rows);
+    if (!result.ok) broken.push(result);
+  };
+  let after: { stream: string; seq: number } | null = null;
+  for (;;) {
+    const page: AuditEventRow[] = await db
+      .select()
+      .from(auditEvents)
+      .where(
+        after
+          ? sql`(${auditEvents.stream}, ${auditEvents.seq}) > (${after.stream}, ${after.seq})`
+          : undefined,
+      )
+      .orderBy(asc(auditEvents.stream), asc(auditEvents.seq))
+      .limit(pageSize);
+    for (const row of page) {
+      if (row.stream !== current) {
+        finish();
+        current = row.stream;
+        rows = [];
+      }
+      rows.push(row);
+      events += 1;
+    }
+    if (page.length < pageSize) break;
+    const last = page.at(-1)!;
+    after = { stream: last.stream, seq: last.seq };
+  }
+  finish();
+  return { streams, events, broken };
 }

@@ -9,7 +9,17 @@ const LIMITS = {
   identifyByIp: { keyPrefix: "identify-ip", points: 30, duration: 15 * 60 },
   identifyByReference: { keyPrefix: "identify-ref", points: 10, duration: 15 * 60 },
   findCaseByIp: { keyPrefix: "find-case-ip", points: 20, duration: 15 * 60 },
+  // Staff sign-in: attempts per address, and failed passwords per email (the lockout, counted
+  // for unknown emails too, so that the answer never tells which addresses have an account).
+  signInByIp: { keyPrefix: "sign-in-ip", points: 30, duration: 15 * 60 },
+  signInFailures: { keyPrefix: "sign-in-failures", points: 10, duration: 15 * 60 },
+  secondFactorFailures: { keyPrefix: "totp-failures", points: 5, duration: 15 * 60 },
+  passwordResetByIp: { keyPrefix: "reset-ip", points: 10, duration: 60 * 60 },
+  passwordResetByEmail: { keyPrefix: "reset-email", points: 3, duration: 60 * 60 },
 } as const;
+
+/** How long a lockout lasts once `signInFailures` is exhausted. */
+export const LOCKOUT_MINUTES = LIMITS.signInFailures.duration / 60;
 
 export type LimitName = keyof typeof LIMITS;
 
@@ -47,4 +57,16 @@ export async function consumeLimits(
     }
   }
   return retryAfterSeconds > 0 ? { ok: false, retryAfterSeconds } : { ok: true };
+}
+
+/** Seconds until `key` may try again, or 0 when its limit is not exhausted (counts nothing). */
+export async function blockedFor(db: Db, name: LimitName, key: string): Promise<number> {
+  const state = await limiter(db, name).get(key);
+  if (!state || state.consumedPoints < LIMITS[name].points) return 0;
+  return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+}
+
+/** Forgets the attempts of `key` (a successful sign-in, a password reset, an admin unlock). */
+export async function clearLimit(db: Db, name: LimitName, key: string): Promise<void> {
+  await limiter(db, name).delete(key);
 }

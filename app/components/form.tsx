@@ -40,10 +40,12 @@ interface TextFieldProps {
   hint?: string;
   error?: MessageKey;
   defaultValue?: string;
-  type?: "text" | "email" | "tel" | "date";
+  type?: "text" | "email" | "tel" | "date" | "password" | "search";
   autoComplete?: string;
   required?: boolean;
   inputMode?: "text" | "email" | "tel" | "numeric";
+  autoFocus?: boolean;
+  maxLength?: number;
   min?: string;
   max?: string;
   short?: boolean;
@@ -82,6 +84,8 @@ export function TextField(props: TextFieldProps) {
         min={props.min}
         max={props.max}
         spellCheck={props.spellCheck}
+        autoFocus={props.autoFocus}
+        maxLength={props.maxLength}
         aria-invalid={props.error ? true : undefined}
         aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
       />

@@ -1,9 +1,11 @@
 // Browser-safe i18n: the dictionary, translation with {name} interpolation, and Intl formatting.
 import { en } from "./messages/en";
-import { fr } from "./messages/fr";
-import type { MessageKey } from "./messages/fr";
+import { fr, type PublicMessageKey } from "./messages/fr";
+import { staffEn } from "./messages/staff.en";
+import { staffFr, type StaffMessageKey } from "./messages/staff.fr";
 
-export type { MessageKey } from "./messages/fr";
+/** Every interface text: the public site's and the back office's. */
+export type MessageKey = PublicMessageKey | StaffMessageKey;
 
 export const LANGUAGES = ["fr", "en"] as const;
 export type Lang = (typeof LANGUAGES)[number];
@@ -11,7 +13,10 @@ export type Lang = (typeof LANGUAGES)[number];
 /** The French operator's default language. */
 export const DEFAULT_LANG: Lang = "fr";
 
-export const messages: Record<Lang, Record<MessageKey, string>> = { fr, en };
+export const messages: Record<Lang, Record<MessageKey, string>> = {
+  fr: { ...fr, ...staffFr },
+  en: { ...en, ...staffEn },
+};
 
 /** BCP 47 locales used by Intl for each interface language. */
 const LOCALES: Record<Lang, string> = { fr: "fr-FR", en: "en-GB" };

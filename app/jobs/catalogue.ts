@@ -23,6 +23,21 @@ export const jobCatalogue = {
     retryLimit: 10,
     retryDelaySeconds: 30,
   }),
+  // Email the notifier why their unmatched notice was rejected.
+  "notice.send-rejection": defineJob(z.strictObject({ noticeId: z.uuid() }), {
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+  }),
+  // Email a staff member the link to choose a password (new account or reset).
+  "staff.send-password-link": defineJob(
+    z.strictObject({
+      staffUserId: z.uuid(),
+      nonce: z.string().min(16).max(64),
+      purpose: z.enum(["reset", "welcome"]),
+      lang: z.enum(["fr", "en"]),
+    }),
+    { retryLimit: 5, retryDelaySeconds: 20 },
+  ),
   // Removes expired staff sessions and password-reset links (hourly).
   "maintenance.purge-expired": defineJob(z.strictObject({}), {
     retryLimit: 3,

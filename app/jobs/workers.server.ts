@@ -7,6 +7,7 @@ import type { Mailer } from "../mail/mailer.server";
 import { ensureTerminationLetter } from "../services/ensure-termination-letter.server";
 import { markCasesEffective } from "../services/mark-cases-effective.server";
 import { sendEmail } from "../services/send-email.server";
+import { sendStaffLink } from "../services/staff/send-staff-link.server";
 import type { AppJobCatalogue } from "./catalogue";
 import type { JobQueue } from "./job-queue.server";
 
@@ -44,6 +45,10 @@ export async function registerWorkers(
   await jobs.work("case.send-withdrawal-confirmation", mailWorker("withdrawal_confirmation"));
   await jobs.work("case.send-ends-today", mailWorker("contract_ends_today"));
   await jobs.work("notice.send-acknowledgment", mailWorker("notice_received"));
+  await jobs.work("notice.send-rejection", mailWorker("notice_rejected"));
+  await jobs.work("staff.send-password-link", async (input) => {
+    await sendStaffLink(deps, input);
+  });
 
   await jobs.work("cases.mark-effective", async () => {
     const count = await markCasesEffective({ db, jobs });

@@ -10,6 +10,7 @@ export const EMAIL_TEMPLATE_KINDS = [
   "withdrawal_confirmation",
   "contract_ends_today",
   "notice_received",
+  "notice_rejected",
 ] as const;
 export type EmailTemplateKind = (typeof EMAIL_TEMPLATE_KINDS)[number];
 
@@ -22,6 +23,15 @@ const EmailTemplatesSchema = z.strictObject({
   withdrawal_confirmation: Message,
   contract_ends_today: Message,
   notice_received: Message,
+  notice_rejected: Message,
+  /** One sentence per reason operations can give for rejecting a notice. */
+  rejectionReasons: z.strictObject({
+    no_contract_found: z.string().min(1),
+    identity_mismatch: z.string().min(1),
+    already_terminated: z.string().min(1),
+    duplicate: z.string().min(1),
+    other: z.string().min(1),
+  }),
   footer: z.strictObject({ identity: z.string(), contact: z.string(), automatic: z.string() }),
   values: z.strictObject({
     noEquipment: z.string(),

@@ -8,8 +8,9 @@ import {
   contracts,
   documents,
   lines,
+  unmatchedNotices,
 } from "../../db/schema";
-import type { RequestMeta } from "../audit/events";
+import type { Actor, RequestMeta } from "../audit/events";
 import { recordEvent } from "../audit/record-event.server";
 import { deriveCaseToken } from "../auth/tokens.server";
 import {
@@ -37,13 +38,19 @@ export interface NotifyInput {
   identifiedAt: Date;
   summaryShownAt: Date;
   meta: RequestMeta;
+  /**
+   * Set when operations match an unmatched notice: the case keeps the notice's receipt time,
+   * the notice is resolved in the same transaction, and the staff member is the actor.
+   */
+  fromNotice?: { noticeId: string; receivedAt: Date; actor: Actor };
 }
 
 export type NotifyResult =
   | { kind: "notified"; caseId: string; reference: string; token: string; created: boolean }
   | { kind: "already_open"; reference: string; receivedAt: Date; effectiveEndDate: string }
   | { kind: "contract_unavailable" }
-  | { kind: "invalid_end_date"; summary: CancellationSummary };
+  | { kind: "invalid_end_date"; summary: CancellationSummary }
+  | { kind: "notice_resolved" };
 
 export interface NotifyDeps {
   db: Db;
@@ -58,6 +65,8 @@ export interface NotifyDeps {
  * first, so concurrent notices for one contract queue up: the first creates the case, the others
  * find it (same journey: same case and link; other journey: "already open").
  */
+class NoticeAlreadyResolved extends Error {}
+
 export async function notifyCancellation(
   deps: NotifyDeps,
   input: NotifyInput,
@@ -65,6 +74,8 @@ export async function notifyCancellation(
   try {
     return await notifyOnce(deps, input);
   } catch (error) {
+    // Another staff member matched or rejected the notice first: nothing was written.
+    if (error instanceof NoticeAlreadyResolved) return { kind: "notice_resolved" };
     // Two tabs of one journey with different contracts, or two journeys racing on one contract
     // without a common lock: the database's unique indexes decide; the loser, run again, finds
     // the winner's case.
@@ -136,7 +147,7 @@ async function notifyOnce(deps: NotifyDeps, input: NotifyInput): Promise<NotifyR
       contractIds,
     });
     if (context === null) return { kind: "contract_unavailable" };
-    const receivedAt = (deps.now ?? (() => new Date()))();
+    const receivedAt = input.fromNotice?.receivedAt ?? (deps.now ?? (() => new Date()))();
     const summary = summariseCancellation({
       pack: context.pack,
       policy: context.policy,
@@ -167,6 +178,7 @@ async function notifyOnce(deps: NotifyDeps, input: NotifyInput): Promise<NotifyR
         acknowledgmentEmail: input.acknowledgmentEmail,
         accessTokenHash: hash,
         idempotencyKey: input.idempotencyKey,
+        source: input.fromNotice ? "notice_match" : "journey",
       })
       .returning();
     if (!row) throw new Error("case insert returned no row");
@@ -187,24 +199,50 @@ async function notifyOnce(deps: NotifyDeps, input: NotifyInput): Promise<NotifyR
       .set({ status: "cancellation_pending", updatedAt: receivedAt })
       .where(inArray(contracts.id, contractIds));
 
-    const actor = { type: "subscriber" as const, id: input.subscriberId };
+    const actor: Actor = input.fromNotice?.actor ?? { type: "subscriber", id: input.subscriberId };
     const base = { caseId: row.id, actor, meta: input.meta };
-    await recordEvent(tx, {
-      ...base,
-      type: "case.identified",
-      occurredAt: input.identifiedAt,
-      data: { subscriberId: input.subscriberId, contractIds },
-    });
-    await recordEvent(tx, {
-      ...base,
-      type: "case.summary_shown",
-      occurredAt: input.summaryShownAt,
-      data: {
-        contractIds,
-        earliestEndDate: summary.window.earliest,
-        feeTotalCents: summary.feeTotalCents,
-      },
-    });
+    if (input.fromNotice) {
+      const resolved = await tx
+        .update(unmatchedNotices)
+        .set({
+          status: "matched",
+          matchedCaseId: row.id,
+          resolvedAt: new Date(),
+          resolvedBy: input.fromNotice.actor.id,
+        })
+        .where(
+          and(
+            eq(unmatchedNotices.id, input.fromNotice.noticeId),
+            eq(unmatchedNotices.status, "pending"),
+          ),
+        )
+        .returning({ id: unmatchedNotices.id });
+      if (resolved.length === 0) throw new NoticeAlreadyResolved();
+      await recordEvent(tx, {
+        stream: `notice:${input.fromNotice.noticeId}`,
+        type: "notice.matched",
+        actor,
+        meta: input.meta,
+        data: { noticeId: input.fromNotice.noticeId, caseReference: row.reference },
+      });
+    } else {
+      await recordEvent(tx, {
+        ...base,
+        type: "case.identified",
+        occurredAt: input.identifiedAt,
+        data: { subscriberId: input.subscriberId, contractIds },
+      });
+      await recordEvent(tx, {
+        ...base,
+        type: "case.summary_shown",
+        occurredAt: input.summaryShownAt,
+        data: {
+          contractIds,
+          earliestEndDate: summary.window.earliest,
+          feeTotalCents: summary.feeTotalCents,
+        },
+      });
+    }
     await recordEvent(tx, {
       ...base,
       type: "case.notified",
@@ -216,6 +254,7 @@ async function notifyOnce(deps: NotifyDeps, input: NotifyInput): Promise<NotifyR
         effectiveEndDate: summary.endDate,
         terminationType: row.terminationType,
         feeTotalCents: summary.feeTotalCents,
+        ...(input.fromNotice ? { noticeId: input.fromNotice.noticeId } : {}),
       },
     });
     if (input.proof) {

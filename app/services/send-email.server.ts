@@ -28,6 +28,7 @@ import { loadEmailTemplates, type EmailTemplateKind } from "../mail/email-templa
 import type { Mailer, OutgoingEmail } from "../mail/mailer.server";
 import { renderEmail } from "../mail/render-email";
 import { ensureTerminationLetter } from "./ensure-termination-letter.server";
+import { parseRejection } from "../domain/notice-rejection";
 
 export type EmailTarget = { caseId: string } | { noticeId: string };
 
@@ -108,7 +109,7 @@ function consequenceValuesOf(
 async function composeCaseEmail(
   db: Db,
   env: Env,
-  kind: Exclude<EmailTemplateKind, "notice_received">,
+  kind: Exclude<EmailTemplateKind, NoticeEmailKind>,
   caseId: string,
 ): Promise<Composed> {
   const [row] = await db.select().from(cancellationCases).where(eq(cancellationCases.id, caseId));
@@ -158,7 +159,16 @@ async function composeCaseEmail(
   };
 }
 
-async function composeNoticeEmail(db: Db, noticeId: string): Promise<Composed> {
+type NoticeEmailKind = "notice_received" | "notice_rejected";
+const isNoticeKind = (kind: EmailTemplateKind): kind is NoticeEmailKind =>
+  kind === "notice_received" || kind === "notice_rejected";
+
+async function composeNoticeEmail(
+  db: Db,
+  env: Env,
+  kind: NoticeEmailKind,
+  noticeId: string,
+): Promise<Composed> {
   const [notice] = await db
     .select()
     .from(unmatchedNotices)
@@ -168,10 +178,16 @@ async function composeNoticeEmail(db: Db, noticeId: string): Promise<Composed> {
   if (!operator) throw new PermanentEmailFailure(`notice ${noticeId} has no operator`);
   const lang: Lang = notice.language === "en" ? "en" : "fr";
   const typed = notice.submitted as { firstName?: string; lastName?: string };
+  const templates = loadEmailTemplates(operator.jurisdiction, lang);
+  const rejection = parseRejection(notice.rejectionReason);
   const rendered = renderEmail(
-    loadEmailTemplates(operator.jurisdiction, lang),
-    "notice_received",
+    templates,
+    kind,
     {
+      reason: [templates.rejectionReasons[rejection.code], rejection.note]
+        .filter(Boolean)
+        .join(" "),
+      cancelUrl: new URL("/resilier", env.APP_URL).toString(),
       ...operatorValues(operator),
       firstName: typed.firstName ?? "",
       lastName: typed.lastName ?? "",
@@ -198,6 +214,7 @@ const KIND_OF: Record<EmailTemplateKind, EmailMessage["kind"]> = {
   withdrawal_confirmation: "withdrawal_confirmation",
   contract_ends_today: "contract_ends_today",
   notice_received: "notice_received",
+  notice_rejected: "notice_rejected",
 };
 
 export interface SendEmailDeps {
@@ -233,9 +250,9 @@ export async function sendEmail(
   let message = existing;
   try {
     composed =
-      input.kind === "notice_received" && "noticeId" in input.target
-        ? await composeNoticeEmail(db, input.target.noticeId)
-        : "caseId" in input.target && input.kind !== "notice_received"
+      isNoticeKind(input.kind) && "noticeId" in input.target
+        ? await composeNoticeEmail(db, deps.env, input.kind, input.target.noticeId)
+        : "caseId" in input.target && !isNoticeKind(input.kind)
           ? await composeCaseEmail(db, deps.env, input.kind, input.target.caseId)
           : undefined;
     if (composed === undefined)

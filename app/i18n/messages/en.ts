@@ -1,6 +1,6 @@
-import type { MessageKey } from "./fr";
+import type { PublicMessageKey } from "./fr";
 
-export const en: Record<MessageKey, string> = {
+export const en: Record<PublicMessageKey, string> = {
   "site.skipLink": "Skip to content",
   "site.cancelCta": "Cancel your contract",
   "site.languageNav": "Language",

@@ -308,4 +308,4 @@ export const fr = {
     "Elle reprend tout ce qui précède, avec la date et l’heure de réception. Conservez-la.",
 } satisfies Record<string, string>;
 
-export type MessageKey = keyof typeof fr;
+export type PublicMessageKey = keyof typeof fr;

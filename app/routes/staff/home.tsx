@@ -1,0 +1,84 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { count, eq } from "drizzle-orm";
+import { requireStaff } from "~/auth/require-staff.server";
+import { STAFF_ACCESS, canView } from "~/auth/staff-access";
+import { StaffHeading } from "~/components/staff-frame";
+import { translate } from "~/i18n/i18n";
+import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
+import { unmatchedNotices } from "../../../db/schema";
+
+export { StaffErrorBoundary as ErrorBoundary } from "~/components/staff-error";
+
+export const meta: MetaFunction = ({ matches }) => {
+  const { lang, operatorName } = siteDataFromMatches(matches);
+  return [{ title: translate(lang, "staff.home.metaTitle", { operator: operatorName }) }];
+};
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { staff } = await requireStaff(args, STAFF_ACCESS.home);
+  const pendingNotices = canView(staff.role, "notices")
+    ? ((
+        await args.context.db
+          .select({ count: count() })
+          .from(unmatchedNotices)
+          .where(eq(unmatchedNotices.status, "pending"))
+      )[0]?.count ?? 0)
+    : null;
+  return { staff: { displayName: staff.displayName, role: staff.role }, pendingNotices };
+}
+
+export default function StaffHome() {
+  const { t } = useI18n();
+  const { staff, pendingNotices } = useLoaderData<typeof loader>();
+  return (
+    <div className="stack stack--large">
+      <StaffHeading
+        title={t("staff.home.title", { name: staff.displayName })}
+        lead={t(`staff.home.lead.${staff.role}`)}
+      />
+      <div className="card-grid">
+        <section className="card stack stack--small" aria-labelledby="home-cases">
+          <h2 id="home-cases">{t("staff.nav.cases")}</h2>
+          <p>{t("staff.home.casesText")}</p>
+          <form method="get" action="/staff/dossiers" role="search" className="search-inline">
+            <label htmlFor="home-q" className="visually-hidden">
+              {t("staff.cases.searchLabel")}
+            </label>
+            <input id="home-q" name="q" type="search" className="input" spellCheck={false} />
+            <button type="submit" className="button button--primary">
+              {t("staff.cases.search")}
+            </button>
+          </form>
+        </section>
+        {pendingNotices !== null ? (
+          <section className="card stack stack--small" aria-labelledby="home-notices">
+            <h2 id="home-notices">{t("staff.nav.notices")}</h2>
+            <p>{t("staff.home.noticesText", { count: pendingNotices })}</p>
+            <p>
+              <Link to="/staff/avis">{t("staff.home.noticesLink")}</Link>
+            </p>
+          </section>
+        ) : null}
+        {canView(staff.role, "compliance") ? (
+          <section className="card stack stack--small" aria-labelledby="home-compliance">
+            <h2 id="home-compliance">{t("staff.nav.compliance")}</h2>
+            <p>{t("staff.home.complianceText")}</p>
+            <p>
+              <Link to="/staff/conformite">{t("staff.home.complianceLink")}</Link>
+            </p>
+          </section>
+        ) : null}
+        {canView(staff.role, "staffList") ? (
+          <section className="card stack stack--small" aria-labelledby="home-staff">
+            <h2 id="home-staff">{t("staff.nav.staff")}</h2>
+            <p>{t("staff.home.staffText")}</p>
+            <p>
+              <Link to="/staff/comptes">{t("staff.home.staffLink")}</Link>
+            </p>
+          </section>
+        ) : null}
+      </div>
+    </div>
+  );
+}
