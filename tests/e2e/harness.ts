@@ -1,15 +1,8 @@
 import { existsSync } from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import AxeBuilder from "@axe-core/playwright";
-import type { ServerBuild } from "@remix-run/node";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, expect, inject } from "vitest";
-import { parseEnv } from "../../app/config/env.server";
-import { createLogger } from "../../app/config/logger.server";
-import { startPortal, type Portal } from "../../server/portal";
-import { startTestSmtp, type TestSmtp } from "../setup/smtp";
-import { setupOwnDatabase } from "../setup/test-db";
+import { afterAll, beforeAll, expect } from "vitest";
+import { setupPortal } from "../setup/portal";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -40,48 +33,20 @@ export async function launchChromium(): Promise<Browser> {
  * file. `newPage({ javaScript: false })` gives a page as a no-JavaScript visitor sees it.
  */
 export function setupPortalInBrowser(label: string) {
-  const database = setupOwnDatabase(label);
+  const running = setupPortal(label);
   let browser: Browser | undefined;
-  let portal: Portal | undefined;
-  let smtp: TestSmtp | undefined;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    smtp = await startTestSmtp();
-    const buildDir = inject("buildDir");
-    const build = (await import(
-      pathToFileURL(path.join(buildDir, "server/index.js")).href
-    )) as ServerBuild;
-    const env = parseEnv({
-      NODE_ENV: "production",
-      DATABASE_URL: database.url(),
-      PORT: "0",
-      HOST: "127.0.0.1",
-      APP_URL: "http://localhost",
-      SESSION_SECRET: "test-secret-test-secret-test-secret!",
-      SEED_ON_START: "true",
-      LOG_LEVEL: "silent",
-      REMIX_BUILD_DIR: buildDir,
-      SMTP_URL: smtp.url,
-      JOB_RETRY_DELAY_SECONDS: "1",
-    });
-    [browser, portal] = await Promise.all([
-      launchChromium(),
-      startPortal({ env, logger: createLogger("silent"), build }),
-    ]);
+    browser = await launchChromium();
   });
   afterAll(async () => {
     for (const context of contexts) await context.close();
     await browser?.close();
-    await portal?.stop();
-    await smtp?.close();
   });
 
   return {
-    url: (pathname = "/") => new URL(pathname, portal!.url).toString(),
-    portal: () => portal!,
-    /** The SMTP server the portal sends to. */
-    smtp: () => smtp!,
+    ...running,
     async newPage(
       options: { javaScript?: boolean; locale?: string; width?: number } = {},
     ): Promise<Page> {
