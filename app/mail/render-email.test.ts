@@ -19,6 +19,8 @@ const values = {
   equipment: "Box internet (Nébula Box 8), à rendre au plus tard le 2 janvier 2027.",
   refunds: "aucun.",
   caseUrl: "https://exit.example/dossier/abc",
+  reason: "aucun contrat ne correspond aux informations indiquées.",
+  cancelUrl: "https://exit.example/resilier",
 };
 
 describe("emails", () => {
@@ -32,6 +34,19 @@ describe("emails", () => {
         expect(email.html).toContain(`lang="${lang}"`);
       }
     }
+  });
+
+  it("tells a rejected notifier why, and where to try again", () => {
+    const templates = loadEmailTemplates("FR", "en");
+    const email = renderEmail(
+      templates,
+      "notice_rejected",
+      { ...values, reason: templates.rejectionReasons.identity_mismatch },
+      "en",
+    );
+    expect(email.subject).toContain("RX-7K3M-9QPD");
+    expect(email.text).toContain("the name you gave does not match the contract holder");
+    expect(email.html).toContain('href="https://exit.example/resilier"');
   });
 
   it("escapes what it inserts into HTML, links the case link, and loads no remote content", () => {
