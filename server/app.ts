@@ -75,17 +75,14 @@ export function isSameSite(request: Request, appUrl: string): boolean {
 
 const REFUSALS = {
   csrf: {
-    status: "403",
     fr: "Cette demande ne vient pas d’une page du portail : elle a été refusée. Revenez sur le site et recommencez.",
     en: "This request did not come from a page of the portal, so it was refused. Go back to the site and try again.",
   },
   size: {
-    status: "413",
     fr: "Cette demande est trop volumineuse. Un justificatif ne peut pas dépasser 5 Mo.",
     en: "This request is too large. A proof document cannot be larger than 5 MB.",
   },
   length: {
-    status: "411",
     fr: "La taille de la demande doit être indiquée.",
     en: "The request must state its length.",
   },

@@ -49,6 +49,16 @@ export function streamForCase(caseId: string): string {
   return `case:${caseId}`;
 }
 
+/** The chain of an unmatched notice, until (and after) it is matched or rejected. */
+export function streamForNotice(noticeId: string): string {
+  return `notice:${noticeId}`;
+}
+
+/** The chain of a staff account: sign-ins, lockouts, changes to the account. */
+export function streamForStaff(staffUserId: string): string {
+  return `staff:${staffUserId}`;
+}
+
 export type RecordEventInput<T extends AuditEventType> = {
   type: T;
   data: AuditEventData<T>;

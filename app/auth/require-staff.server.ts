@@ -2,7 +2,12 @@ import { data, redirect, type AppLoadContext } from "@remix-run/node";
 import type { Actor } from "../audit/events";
 import type { StaffRole } from "../domain/enums";
 import { SIGN_IN_PATH, type StaffAccess } from "./staff-access";
-import { readStaffSession, type StaffSessionInfo } from "./staff-session.server";
+import {
+  readStaffSession,
+  sessionCookie,
+  sessionTokenHash,
+  type StaffSessionInfo,
+} from "./staff-session.server";
 
 export interface StaffContext {
   staff: { id: string; email: string; displayName: string; role: StaffRole; totp: boolean };
@@ -40,7 +45,14 @@ export async function requireStaff(
   if (!session) {
     const url = new URL(request.url);
     const next = request.method === "GET" ? `${url.pathname}${url.search}` : url.pathname;
-    throw redirect(`${SIGN_IN_PATH}?next=${encodeURIComponent(next)}`, 303);
+    // A cookie without a live session: it expired (idle or too old) or was signed out elsewhere.
+    const expired = sessionTokenHash(request) !== null;
+    throw redirect(
+      `${SIGN_IN_PATH}?next=${encodeURIComponent(next)}${expired ? "&status=expired" : ""}`,
+      expired
+        ? { status: 303, headers: { "Set-Cookie": sessionCookie(context, null) } }
+        : { status: 303 },
+    );
   }
   if (!session.secondFactorDone) throw redirect(`${SIGN_IN_PATH}/code`, 303);
   const reading = request.method === "GET" || request.method === "HEAD";

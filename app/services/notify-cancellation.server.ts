@@ -11,7 +11,7 @@ import {
   unmatchedNotices,
 } from "../../db/schema";
 import type { Actor, RequestMeta } from "../audit/events";
-import { recordEvent } from "../audit/record-event.server";
+import { recordEvent, streamForNotice } from "../audit/record-event.server";
 import { deriveCaseToken } from "../auth/tokens.server";
 import {
   summariseCancellation,
@@ -59,14 +59,15 @@ export interface NotifyDeps {
   now?: () => Date;
 }
 
+/** Thrown inside the transaction when another staff member resolved the notice first. */
+class NoticeAlreadyResolved extends Error {}
+
 /**
  * The notify button. One transaction records the case with its legal receipt time, the audit
  * events of the journey and the follow-up jobs — or nothing at all. Contract rows are locked
  * first, so concurrent notices for one contract queue up: the first creates the case, the others
  * find it (same journey: same case and link; other journey: "already open").
  */
-class NoticeAlreadyResolved extends Error {}
-
 export async function notifyCancellation(
   deps: NotifyDeps,
   input: NotifyInput,
@@ -219,7 +220,7 @@ async function notifyOnce(deps: NotifyDeps, input: NotifyInput): Promise<NotifyR
         .returning({ id: unmatchedNotices.id });
       if (resolved.length === 0) throw new NoticeAlreadyResolved();
       await recordEvent(tx, {
-        stream: `notice:${input.fromNotice.noticeId}`,
+        stream: streamForNotice(input.fromNotice.noticeId),
         type: "notice.matched",
         actor,
         meta: input.meta,

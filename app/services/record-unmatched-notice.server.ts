@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client";
 import { operators, unmatchedNotices, type UnmatchedNotice } from "../../db/schema";
 import type { RequestMeta } from "../audit/events";
-import { recordEvent } from "../audit/record-event.server";
+import { recordEvent, streamForNotice } from "../audit/record-event.server";
 import type { Language } from "../domain/enums";
 import { makeReference } from "../domain/reference";
 import type { AppJobCatalogue } from "../jobs/catalogue";
@@ -62,7 +62,7 @@ export async function recordUnmatchedNotice(
         })
         .returning();
       await recordEvent(tx, {
-        stream: `notice:${notice!.id}`,
+        stream: streamForNotice(notice!.id),
         type: "notice.received",
         actor: { type: "subscriber", id: null },
         meta: input.meta,

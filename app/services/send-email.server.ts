@@ -11,7 +11,7 @@ import {
   type EmailMessage,
   type Operator,
 } from "../../db/schema";
-import { recordEvent } from "../audit/record-event.server";
+import { recordEvent, streamForNotice } from "../audit/record-event.server";
 import { deriveCaseToken } from "../auth/tokens.server";
 import type { Env } from "../config/env.server";
 import type { Logger } from "../config/logger.server";
@@ -179,15 +179,20 @@ async function composeNoticeEmail(
   const lang: Lang = notice.language === "en" ? "en" : "fr";
   const typed = notice.submitted as { firstName?: string; lastName?: string };
   const templates = loadEmailTemplates(operator.jurisdiction, lang);
-  const rejection = parseRejection(notice.rejectionReason);
+  // A rejection says why (the reason's sentence and operations' note) and where to try again.
+  const rejection = kind === "notice_rejected" ? parseRejection(notice.rejectionReason) : null;
   const rendered = renderEmail(
     templates,
     kind,
     {
-      reason: [templates.rejectionReasons[rejection.code], rejection.note]
-        .filter(Boolean)
-        .join(" "),
-      cancelUrl: new URL("/resilier", env.APP_URL).toString(),
+      ...(rejection
+        ? {
+            reason: [templates.rejectionReasons[rejection.code], rejection.note]
+              .filter(Boolean)
+              .join(" "),
+            cancelUrl: new URL("/resilier", env.APP_URL).toString(),
+          }
+        : {}),
       ...operatorValues(operator),
       firstName: typed.firstName ?? "",
       lastName: typed.lastName ?? "",
@@ -245,7 +250,7 @@ export async function sendEmail(
   const audit =
     "caseId" in input.target
       ? { caseId: input.target.caseId }
-      : { stream: `notice:${input.target.noticeId}` };
+      : { stream: streamForNotice(input.target.noticeId) };
   let composed: Composed | undefined;
   let message = existing;
   try {

@@ -162,6 +162,7 @@ export const staffEn: Record<StaffMessageKey, string> = {
   "staff.case.noDocuments": "No documents yet.",
   "staff.case.documentName": "File",
   "staff.case.documentCreated": "Created",
+  "staff.case.documentSize": "{size} KB",
   "staff.case.emails": "Emails",
   "staff.case.noEmails": "No emails yet.",
   "staff.case.emailSent": "sent {when}",
@@ -273,7 +274,7 @@ export const staffEn: Record<StaffMessageKey, string> = {
     "A cancellation is already open for this contract: reject the notice as a duplicate or match another contract.",
   "staff.notice.contractUnavailable":
     "This contract can no longer be cancelled (already terminated or changed). Reload the page.",
-  "staff.notice.unknownAction": "Unknown action. Reload the page and try again.",
+  "staff.error.unknownAction": "Unknown action. Reload the page and try again.",
   "staff.notice.error.subscriber": "Choose a subscriber.",
   "staff.notice.error.contracts": "Tick at least one contract.",
   "staff.notice.error.reason": "Choose a reason.",

@@ -165,6 +165,7 @@ export const staffFr = {
   "staff.case.noDocuments": "Aucun document pour l’instant.",
   "staff.case.documentName": "Fichier",
   "staff.case.documentCreated": "Créé le",
+  "staff.case.documentSize": "{size} Ko",
   "staff.case.emails": "E-mails",
   "staff.case.noEmails": "Aucun e-mail pour l’instant.",
   "staff.case.emailSent": "envoyé le {when}",
@@ -276,7 +277,7 @@ export const staffFr = {
     "Une résiliation est déjà en cours pour ce contrat : rejetez la demande comme doublon ou rattachez-la à un autre contrat.",
   "staff.notice.contractUnavailable":
     "Ce contrat ne peut plus être résilié (déjà résilié ou changé). Actualisez la page.",
-  "staff.notice.unknownAction": "Action inconnue. Actualisez la page et recommencez.",
+  "staff.error.unknownAction": "Action inconnue. Actualisez la page et recommencez.",
   "staff.notice.error.subscriber": "Choisissez un abonné.",
   "staff.notice.error.contracts": "Cochez au moins un contrat.",
   "staff.notice.error.reason": "Choisissez un motif.",

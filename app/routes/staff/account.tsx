@@ -1,25 +1,23 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { recordEvent } from "~/audit/record-event.server";
 import { requireStaff } from "~/auth/require-staff.server";
 import { SIGN_IN_PATH, STAFF_ACCESS } from "~/auth/staff-access";
-import { closeAllStaffSessions, sessionCookie } from "~/auth/staff-session.server";
-import {
-  checkTotpCode,
-  decryptTotpSecret,
-  encryptTotpSecret,
-  newTotpSecret,
-  totpEnrolment,
-} from "~/auth/totp.server";
+import { sessionCookie } from "~/auth/staff-session.server";
 import { ErrorSummary, FormAlert, TextField, type FieldErrors } from "~/components/form";
 import { StaffHeading } from "~/components/staff-frame";
 import { translate, type MessageKey } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
 import { fieldErrors } from "~/routes/public/form-data";
-import { loadPortalOperator } from "~/services/load-operator-branding.server";
-import { changePassword, setTotpSecret } from "~/services/staff/staff-accounts.server";
-import { ChangePasswordSchema, CodeSchema, PASSWORD_MIN } from "./schemas";
+import { changePassword, changeStaffAccount } from "~/services/staff/staff-accounts.server";
+import {
+  confirmTotpSetup,
+  disableTotp,
+  startTotpSetup,
+  type TotpSetup,
+} from "~/services/staff/two-factor.server";
+import { NewPasswordFields } from "./new-password-fields";
+import { ChangePasswordSchema, CodeSchema } from "./schemas";
 
 export { StaffErrorBoundary as ErrorBoundary } from "~/components/staff-error";
 
@@ -38,11 +36,17 @@ type Result = {
   errors: FieldErrors;
   problem: MessageKey | null;
   done: MessageKey | null;
-  setup?: { qr: string; secret: string; pending: string };
+  setup?: TotpSetup;
 };
 
 function answer(result: Partial<Result> & { form: string }, status = 200) {
   return data<Result>({ errors: {}, problem: null, done: null, ...result }, { status });
+}
+
+/** A well-formed 6-digit code (spaces allowed), or null. */
+function codeOf(value: FormDataEntryValue | null): string | null {
+  const parsed = CodeSchema.safeParse({ code: String(value ?? "") });
+  return parsed.success ? parsed.data.code : null;
 }
 
 export async function action(args: ActionFunctionArgs) {
@@ -70,87 +74,43 @@ export async function action(args: ActionFunctionArgs) {
         return answer({ form: intent, errors: { current: "staff.error.currentWrong" } }, 400);
       return answer({ form: intent, done: "staff.account.passwordChanged" });
     }
-    case "totp_start": {
-      const base32 = newTotpSecret();
-      const operator = await loadPortalOperator(db);
-      const enrolment = await totpEnrolment(
-        base32,
-        session.staff.email,
-        operator?.displayName ?? "Easy Exit",
-      );
-      return answer({
-        form: "totp",
-        setup: {
-          qr: enrolment.qrSvgDataUrl,
-          secret: base32.replace(/(.{4})/g, "$1 ").trim(),
-          pending: encryptTotpSecret(secret, base32),
-        },
-      });
-    }
+    case "totp_start":
+      return answer({ form: "totp", setup: await startTotpSetup(db, secret, session.staff.email) });
     case "totp_confirm": {
-      const pending = String(form.get("pending") ?? "");
-      let base32: string;
-      try {
-        base32 = decryptTotpSecret(secret, pending);
-      } catch {
-        return answer({ form: "totp", problem: "staff.account.totpRestart" }, 400);
-      }
-      const parsed = CodeSchema.safeParse({ code: String(form.get("code") ?? "") });
-      if (!parsed.success || !checkTotpCode(base32, parsed.data.code)) {
-        const operator = await loadPortalOperator(db);
-        const enrolment = await totpEnrolment(
-          base32,
-          session.staff.email,
-          operator?.displayName ?? "Easy Exit",
-        );
-        return answer(
-          {
-            form: "totp",
-            errors: { code: "staff.code.invalid" },
-            setup: {
-              qr: enrolment.qrSvgDataUrl,
-              secret: base32.replace(/(.{4})/g, "$1 ").trim(),
-              pending,
-            },
-          },
-          400,
-        );
-      }
-      await setTotpSecret(db, {
+      const result = await confirmTotpSetup(db, {
         staffUserId: session.staff.id,
-        encryptedSecret: encryptTotpSecret(secret, base32),
+        email: session.staff.email,
+        sessionSecret: secret,
+        pending: String(form.get("pending") ?? ""),
+        code: codeOf(form.get("code")),
         meta: requestMeta,
       });
+      if (result.kind === "expired")
+        return answer({ form: "totp", problem: "staff.account.totpRestart" }, 400);
+      if (result.kind === "wrong_code")
+        return answer(
+          { form: "totp", errors: { code: "staff.code.invalid" }, setup: result.setup },
+          400,
+        );
       return answer({ form: "totp", done: "staff.account.totpEnabled" });
     }
     case "totp_disable": {
-      const parsed = CodeSchema.safeParse({ code: String(form.get("disableCode") ?? "") });
-      const [current] = await db.query.staffUsers.findMany({
-        where: (users, { eq }) => eq(users.id, session.staff.id),
-        columns: { totpSecret: true },
-      });
-      const stored = current?.totpSecret ?? null;
-      if (
-        !parsed.success ||
-        stored === null ||
-        !checkTotpCode(decryptTotpSecret(secret, stored), parsed.data.code)
-      )
-        return answer({ form: "totp", errors: { disableCode: "staff.code.invalid" } }, 400);
-      await setTotpSecret(db, {
+      const result = await disableTotp(db, {
         staffUserId: session.staff.id,
-        encryptedSecret: null,
+        sessionSecret: secret,
+        code: codeOf(form.get("disableCode")),
         meta: requestMeta,
       });
+      if (result === "wrong_code")
+        return answer({ form: "totp", errors: { disableCode: "staff.code.invalid" } }, 400);
       return answer({ form: "totp", done: "staff.account.totpDisabled" });
     }
     case "sign_out_everywhere": {
-      await closeAllStaffSessions(db, session.staff.id);
-      await recordEvent(db, {
-        stream: `staff:${session.staff.id}`,
-        type: "staff.session",
+      await changeStaffAccount(db, {
+        staffUserId: session.staff.id,
+        change: { action: "sign_out_everywhere" },
         actor: session.actor,
         meta: requestMeta,
-        data: { action: "signed_out_everywhere" },
       });
       throw redirect(`${SIGN_IN_PATH}?status=signed-out`, {
         status: 303,
@@ -158,7 +118,7 @@ export async function action(args: ActionFunctionArgs) {
       });
     }
     default:
-      return answer({ form: intent, problem: "staff.notice.unknownAction" }, 400);
+      return answer({ form: intent, problem: "staff.error.unknownAction" }, 400);
   }
 }
 
@@ -188,7 +148,6 @@ export default function StaffAccount() {
         <ErrorSummary errors={passwordErrors} />
         <Form method="post" className="form" noValidate>
           <input type="hidden" name="intent" value="password" />
-          <input type="hidden" name="username" autoComplete="username" value={staff.email} />
           <TextField
             name="current"
             type="password"
@@ -196,21 +155,7 @@ export default function StaffAccount() {
             autoComplete="current-password"
             error={passwordErrors.current}
           />
-          <TextField
-            name="password"
-            type="password"
-            label={t("staff.field.newPassword")}
-            hint={t("staff.field.newPasswordHint", { min: PASSWORD_MIN })}
-            autoComplete="new-password"
-            error={passwordErrors.password}
-          />
-          <TextField
-            name="confirm"
-            type="password"
-            label={t("staff.field.confirmPassword")}
-            autoComplete="new-password"
-            error={passwordErrors.confirm}
-          />
+          <NewPasswordFields email={staff.email} errors={passwordErrors} />
           <p>
             <button type="submit" className="button button--primary" disabled={busy}>
               {t("staff.account.passwordSubmit")}

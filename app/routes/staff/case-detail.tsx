@@ -225,7 +225,11 @@ export default function StaffCaseDetail() {
                         document.fileName
                       )}{" "}
                       <span className="muted">
-                        ({Math.max(1, Math.round(document.sizeBytes / 1024))} Ko)
+                        (
+                        {t("staff.case.documentSize", {
+                          size: Math.max(1, Math.round(document.sizeBytes / 1024)),
+                        })}
+                        )
                       </span>
                     </td>
                     <td>{when(document.createdAt)}</td>

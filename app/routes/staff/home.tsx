@@ -1,12 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { count, eq } from "drizzle-orm";
 import { requireStaff } from "~/auth/require-staff.server";
 import { STAFF_ACCESS, canView } from "~/auth/staff-access";
 import { StaffHeading } from "~/components/staff-frame";
 import { translate } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
-import { unmatchedNotices } from "../../../db/schema";
+import { countPendingNotices } from "~/services/staff/unmatched-notices.server";
 
 export { StaffErrorBoundary as ErrorBoundary } from "~/components/staff-error";
 
@@ -18,12 +17,7 @@ export const meta: MetaFunction = ({ matches }) => {
 export async function loader(args: LoaderFunctionArgs) {
   const { staff } = await requireStaff(args, STAFF_ACCESS.home);
   const pendingNotices = canView(staff.role, "notices")
-    ? ((
-        await args.context.db
-          .select({ count: count() })
-          .from(unmatchedNotices)
-          .where(eq(unmatchedNotices.status, "pending"))
-      )[0]?.count ?? 0)
+    ? await countPendingNotices(args.context.db)
     : null;
   return { staff: { displayName: staff.displayName, role: staff.role }, pendingNotices };
 }

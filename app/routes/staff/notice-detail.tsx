@@ -98,7 +98,15 @@ export async function action(args: ActionFunctionArgs) {
       contractIds: form.getAll("contractIds").map(String),
     });
     if (!parsed.success)
-      return data({ intent, errors: fieldErrors(parsed.error), problem: null }, { status: 400 });
+      return data(
+        {
+          intent,
+          errors: fieldErrors(parsed.error),
+          problem: null,
+          subscriberId: String(form.get("subscriberId") ?? ""),
+        },
+        { status: 400 },
+      );
     const result = await matchNotice(
       { db, jobs, secret: env.SESSION_SECRET },
       { noticeId, ...parsed.data, staff, meta: requestMeta },
@@ -132,7 +140,7 @@ export async function action(args: ActionFunctionArgs) {
     if (result === "already_resolved") return problem("staff.notice.alreadyResolved", 409);
     throw redirect(`/staff/avis?statut=rejected`, 303);
   }
-  return problem("staff.notice.unknownAction", 400);
+  return problem("staff.error.unknownAction", 400);
 }
 
 export default function StaffNoticeDetail() {
@@ -142,6 +150,8 @@ export default function StaffNoticeDetail() {
   const busy = useNavigation().state === "submitting";
   const { notice } = loaded;
   const errors: FieldErrors = actionData?.errors ?? {};
+  const failedCandidate =
+    actionData && "subscriberId" in actionData ? actionData.subscriberId : null;
   return (
     <div className="stack stack--large">
       <p>
@@ -237,12 +247,20 @@ export default function StaffNoticeDetail() {
                 <Form method="post" key={candidate.id} className="card stack stack--small">
                   <input type="hidden" name="intent" value="match" />
                   <input type="hidden" name="subscriberId" value={candidate.id} />
-                  <fieldset className="field" id="contractIds">
+                  {/* Only the candidate that was submitted carries the id the error summary
+                      links to: ids stay unique when several candidates are listed. */}
+                  <fieldset
+                    className={candidate.id === failedCandidate ? "field field--error" : "field"}
+                    id={candidate.id === failedCandidate ? "contractIds" : undefined}
+                  >
                     <legend>
                       {candidate.firstName} {candidate.lastName} —{" "}
                       <span className="mono">{candidate.customerNumber}</span>
                       {candidate.city ? ` — ${candidate.city}` : ""}
                     </legend>
+                    {candidate.id === failedCandidate && errors.contractIds ? (
+                      <p className="field__error">{t(errors.contractIds)}</p>
+                    ) : null}
                     {candidate.contracts.length === 0 ? (
                       <p className="muted">{t("staff.notice.noActiveContract")}</p>
                     ) : (
@@ -290,8 +308,18 @@ export default function StaffNoticeDetail() {
                   <label className="field__label" htmlFor="reason">
                     {t("staff.notice.reasonLabel")}
                   </label>
-                  {errors.reason ? <p className="field__error">{t(errors.reason)}</p> : null}
-                  <select className="select" id="reason" name="reason" defaultValue="">
+                  {errors.reason ? (
+                    <p className="field__error" id="reason-error">
+                      {t(errors.reason)}
+                    </p>
+                  ) : null}
+                  <select
+                    className="select"
+                    id="reason"
+                    name="reason"
+                    defaultValue=""
+                    aria-describedby={errors.reason ? "reason-error" : undefined}
+                  >
                     <option value="" disabled>
                       {t("staff.notice.reasonChoose")}
                     </option>

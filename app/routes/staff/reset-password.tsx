@@ -2,13 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { SIGN_IN_PATH } from "~/auth/staff-access";
-import { ErrorSummary, TextField, type FieldErrors } from "~/components/form";
+import { ErrorSummary, type FieldErrors } from "~/components/form";
 import { StaffAuthPage } from "~/components/staff-frame";
 import { translate } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
 import { fieldErrors } from "~/routes/public/form-data";
 import { findResetLink, resetPassword } from "~/services/staff/staff-accounts.server";
-import { NewPasswordSchema, PASSWORD_MIN } from "./schemas";
+import { NewPasswordFields } from "./new-password-fields";
+import { NewPasswordSchema } from "./schemas";
 
 export const meta: MetaFunction = ({ matches }) => {
   const { lang, operatorName } = siteDataFromMatches(matches);
@@ -63,23 +64,7 @@ export default function ResetPasswordPage() {
       </div>
       <ErrorSummary errors={errors} />
       <Form method="post" className="form" noValidate>
-        {/* Lets password managers file the new password under the right account. */}
-        <input type="hidden" name="username" autoComplete="username" value={email} />
-        <TextField
-          name="password"
-          type="password"
-          label={t("staff.field.newPassword")}
-          hint={t("staff.field.newPasswordHint", { min: PASSWORD_MIN })}
-          autoComplete="new-password"
-          error={errors.password}
-        />
-        <TextField
-          name="confirm"
-          type="password"
-          label={t("staff.field.confirmPassword")}
-          autoComplete="new-password"
-          error={errors.confirm}
-        />
+        <NewPasswordFields email={email} errors={errors} />
         <p>
           <button type="submit" className="button button--primary" disabled={busy}>
             {t("staff.reset.submit")}

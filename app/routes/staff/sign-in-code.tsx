@@ -43,7 +43,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return data({ errors: fieldErrors(parsed.error), problem: null }, { status: 400 });
   const result = await checkSecondFactor(context.db, {
     user: session.user,
-    sessionHash: session.tokenHash,
     code: parsed.data.code,
     secret: context.env.SESSION_SECRET,
     meta: context.requestMeta,

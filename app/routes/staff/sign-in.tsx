@@ -16,11 +16,11 @@ export const meta: MetaFunction = ({ matches }) => {
   return [{ title: translate(lang, "staff.signIn.metaTitle", { operator: operatorName }) }];
 };
 
-const STATUS_MESSAGES: Record<string, MessageKey> = {
-  "signed-out": "staff.signIn.signedOut",
-  reset: "staff.signIn.passwordReset",
-  "code-locked": "staff.signIn.codeLocked",
-  expired: "staff.signIn.expired",
+const STATUS_MESSAGES: Record<string, { key: MessageKey; tone: "success" | "warning" }> = {
+  "signed-out": { key: "staff.signIn.signedOut", tone: "success" },
+  reset: { key: "staff.signIn.passwordReset", tone: "success" },
+  "code-locked": { key: "staff.signIn.codeLocked", tone: "warning" },
+  expired: { key: "staff.signIn.expired", tone: "warning" },
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -96,8 +96,8 @@ export default function StaffSignInPage() {
         <p className="lead">{t("staff.signIn.lead")}</p>
       </div>
       {status && !actionData ? (
-        <div className="notice notice--success" role="status">
-          <p>{t(status)}</p>
+        <div className={`notice notice--${status.tone}`} role="status">
+          <p>{t(status.key)}</p>
         </div>
       ) : null}
       <ErrorSummary errors={errors} />

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { eq } from "drizzle-orm";
 import { requireStaff } from "~/auth/require-staff.server";
 import { STAFF_ACCESS } from "~/auth/staff-access";
 import { FormAlert } from "~/components/form";
@@ -9,8 +8,11 @@ import { STAFF_TIME_ZONE, StaffHeading } from "~/components/staff-frame";
 import { STAFF_ROLES } from "~/domain/enums";
 import { formatDateTime, translate, type MessageKey } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
-import { changeStaffAccount, type StaffChange } from "~/services/staff/staff-accounts.server";
-import { staffUsers } from "../../../db/schema";
+import {
+  changeStaffAccount,
+  loadStaffAccount,
+  type StaffChange,
+} from "~/services/staff/staff-accounts.server";
 import { RoleSchema } from "./schemas";
 
 export { StaffErrorBoundary as ErrorBoundary } from "~/components/staff-error";
@@ -27,36 +29,12 @@ export const meta: MetaFunction<typeof loader> = ({ matches, data: loaded }) => 
   ];
 };
 
-async function loadPerson(db: LoaderFunctionArgs["context"]["db"], id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const [person] = await db
-    .select({
-      id: staffUsers.id,
-      email: staffUsers.email,
-      displayName: staffUsers.displayName,
-      role: staffUsers.role,
-      totpSecret: staffUsers.totpSecret,
-      lockedUntil: staffUsers.lockedUntil,
-      disabledAt: staffUsers.disabledAt,
-      lastSignInAt: staffUsers.lastSignInAt,
-      createdAt: staffUsers.createdAt,
-    })
-    .from(staffUsers)
-    .where(eq(staffUsers.id, id));
-  return person ?? null;
-}
-
 export async function loader(args: LoaderFunctionArgs) {
   const staff = await requireStaff(args, STAFF_ACCESS.staffEdit);
-  const person = await loadPerson(args.context.db, args.params.staffId ?? "");
+  const person = await loadStaffAccount(args.context.db, args.params.staffId ?? "");
   if (!person) throw data({ reason: "not_found" }, { status: 404 });
-  const { totpSecret, ...rest } = person;
   return {
-    person: {
-      ...rest,
-      totp: totpSecret !== null,
-      locked: person.lockedUntil !== null && person.lockedUntil > new Date(),
-    },
+    person: { ...person, locked: person.lockedUntil !== null && person.lockedUntil > new Date() },
     self: staff.staff.id === person.id,
   };
 }
@@ -88,7 +66,7 @@ export async function action(args: ActionFunctionArgs) {
     change = { action: intent };
   } else {
     return data(
-      { done: null, problem: "staff.notice.unknownAction" as MessageKey },
+      { done: null, problem: "staff.error.unknownAction" as MessageKey },
       { status: 400 },
     );
   }

@@ -19,10 +19,11 @@ import {
 import type { RequestMeta } from "../../audit/events";
 import { recordEvent } from "../../audit/record-event.server";
 import type { StaffContext } from "../../auth/require-staff.server";
+import { isUuid } from "../../domain/ids";
 
 /** Everything the back office shows about one case; null when it does not exist. */
 export async function loadStaffCase(db: Db, caseId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(caseId)) return null;
+  if (!isUuid(caseId)) return null;
   const [row] = await db.select().from(cancellationCases).where(eq(cancellationCases.id, caseId));
   if (!row) return null;
   const [subscriber] = await db
@@ -169,6 +170,16 @@ export async function loadStaffCase(db: Db, caseId: string) {
 }
 
 export type StaffCase = NonNullable<Awaited<ReturnType<typeof loadStaffCase>>>;
+
+/** One stored document of a case (letter, proof, label), or null. */
+export async function loadCaseDocument(db: Db, caseId: string, documentId: string) {
+  if (!isUuid(caseId) || !isUuid(documentId)) return null;
+  const [document] = await db
+    .select()
+    .from(documents)
+    .where(and(eq(documents.id, documentId), eq(documents.caseId, caseId)));
+  return document ?? null;
+}
 
 /** Every staff read of a case is itself an audit event: who, when, from where, which view. */
 export async function recordCaseView(

@@ -9,6 +9,7 @@ import {
   subscribers,
 } from "../../../db/schema";
 import type { CaseStatus } from "../../domain/enums";
+import { isUuid } from "../../domain/ids";
 import { parseReference } from "../../domain/identification";
 import { nameKey } from "../../domain/names";
 
@@ -35,8 +36,8 @@ export function decodeCursor(cursor: string | null): { receivedAt: Date; id: str
   if (!cursor) return null;
   const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const receivedAt = new Date(iso ?? "");
-  if (Number.isNaN(receivedAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? "")) return null;
-  return { receivedAt, id: id! };
+  if (Number.isNaN(receivedAt.getTime()) || !isUuid(id)) return null;
+  return { receivedAt, id };
 }
 
 /**

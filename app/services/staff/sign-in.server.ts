@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { staffUsers, type StaffUser } from "../../../db/schema";
 import type { RequestMeta } from "../../audit/events";
-import { recordEvent } from "../../audit/record-event.server";
+import { recordEvent, streamForStaff } from "../../audit/record-event.server";
 import { hashPassword, verifyPassword } from "../../auth/password.server";
 import {
   blockedFor,
@@ -10,6 +10,7 @@ import {
   consumeLimits,
   LOCKOUT_MINUTES,
 } from "../../auth/rate-limit.server";
+import { closeStaffSession } from "../../auth/staff-session.server";
 import { checkTotpCode, decryptTotpSecret } from "../../auth/totp.server";
 
 export type SignInResult =
@@ -37,8 +38,6 @@ export async function findStaffByEmail(db: Db, email: string): Promise<StaffUser
   return user;
 }
 
-const staffStream = (id: string) => `staff:${id}`;
-
 export async function signIn(
   db: Db,
   input: { email: string; password: string; meta: RequestMeta; now?: Date },
@@ -60,7 +59,7 @@ export async function signIn(
         .set({ failedSignIns: 0, lockedUntil: null, lastSignInAt: now, updatedAt: now })
         .where(eq(staffUsers.id, user.id));
       await recordEvent(tx, {
-        stream: staffStream(user.id),
+        stream: streamForStaff(user.id),
         type: "staff.session",
         actor: { type: "staff", id: user.id },
         meta: input.meta,
@@ -84,7 +83,7 @@ export async function signIn(
         })
         .where(eq(staffUsers.id, user.id));
       await recordEvent(tx, {
-        stream: staffStream(user.id),
+        stream: streamForStaff(user.id),
         type: "staff.session",
         actor: { type: "staff", id: user.id },
         meta: input.meta,
@@ -105,7 +104,6 @@ export async function checkSecondFactor(
   db: Db,
   input: {
     user: { id: string; totpSecret: string | null };
-    sessionHash: string;
     code: string;
     secret: string;
     meta: RequestMeta;
@@ -121,7 +119,7 @@ export async function checkSecondFactor(
   }
   const counted = await consumeLimits(db, [{ name: "secondFactorFailures", key: input.user.id }]);
   await recordEvent(db, {
-    stream: staffStream(input.user.id),
+    stream: streamForStaff(input.user.id),
     type: "staff.session",
     actor: { type: "staff", id: input.user.id },
     meta: input.meta,
@@ -130,4 +128,21 @@ export async function checkSecondFactor(
   return counted.ok && (await blockedFor(db, "secondFactorFailures", input.user.id)) === 0
     ? "invalid"
     : "too_many";
+}
+
+/** Ends this browser's session, and says so in the account's trail. */
+export async function signOut(
+  db: Db,
+  input: { tokenHash: string; staffUserId: string; meta: RequestMeta },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await closeStaffSession(tx, input.tokenHash);
+    await recordEvent(tx, {
+      stream: streamForStaff(input.staffUserId),
+      type: "staff.session",
+      actor: { type: "staff", id: input.staffUserId },
+      meta: input.meta,
+      data: { action: "signed_out" },
+    });
+  });
 }

@@ -3,12 +3,13 @@ import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { staffPasswordResets, staffUsers, type StaffUser } from "../../../db/schema";
 import type { Actor, RequestMeta } from "../../audit/events";
-import { recordEvent } from "../../audit/record-event.server";
+import { recordEvent, streamForStaff } from "../../audit/record-event.server";
 import { hashPassword, verifyPassword } from "../../auth/password.server";
 import { clearLimit, consumeLimits } from "../../auth/rate-limit.server";
 import { closeAllStaffSessions } from "../../auth/staff-session.server";
 import { hashToken } from "../../auth/tokens.server";
 import type { StaffRole } from "../../domain/enums";
+import { isUuid } from "../../domain/ids";
 import type { Lang } from "../../i18n/i18n";
 import type { AppJobCatalogue } from "../../jobs/catalogue";
 import type { JobQueue } from "../../jobs/job-queue.server";
@@ -16,8 +17,6 @@ import { emailKey, findStaffByEmail } from "./sign-in.server";
 
 export const RESET_MINUTES = 30;
 export const WELCOME_HOURS = 72;
-
-const staffStream = (id: string) => `staff:${id}`;
 
 /**
  * The one-time link of a password reset: an HMAC of a random nonce with the server secret.
@@ -60,7 +59,7 @@ async function issueResetLink(
       expiresAt: new Date(Date.now() + validMs),
     });
     await recordEvent(tx, {
-      stream: staffStream(input.user.id),
+      stream: streamForStaff(input.user.id),
       type: "staff.account",
       actor: input.actor,
       meta: input.meta,
@@ -148,7 +147,7 @@ export async function resetPassword(
       .where(eq(staffUsers.id, link.user.id));
     await closeAllStaffSessions(tx, link.user.id);
     await recordEvent(tx, {
-      stream: staffStream(link.user.id),
+      stream: streamForStaff(link.user.id),
       type: "staff.account",
       actor: { type: "staff", id: link.user.id },
       meta: input.meta,
@@ -182,7 +181,7 @@ export async function changePassword(
       .where(eq(staffUsers.id, user.id));
     await closeAllStaffSessions(tx, user.id, input.keepSession);
     await recordEvent(tx, {
-      stream: staffStream(user.id),
+      stream: streamForStaff(user.id),
       type: "staff.account",
       actor: { type: "staff", id: user.id },
       meta: input.meta,
@@ -190,6 +189,25 @@ export async function changePassword(
     });
   });
   return "ok";
+}
+
+/** One account as admin sees it (never its password hash or TOTP secret), or null. */
+export async function loadStaffAccount(db: Db, staffUserId: string) {
+  if (!isUuid(staffUserId)) return null;
+  const [person] = await db
+    .select({
+      id: staffUsers.id,
+      email: staffUsers.email,
+      displayName: staffUsers.displayName,
+      role: staffUsers.role,
+      totp: sql<boolean>`${staffUsers.totpSecret} is not null`,
+      lockedUntil: staffUsers.lockedUntil,
+      disabledAt: staffUsers.disabledAt,
+      lastSignInAt: staffUsers.lastSignInAt,
+    })
+    .from(staffUsers)
+    .where(eq(staffUsers.id, staffUserId));
+  return person ?? null;
 }
 
 export async function listStaff(db: Db) {
@@ -239,7 +257,7 @@ export async function createStaffAccount(
         })
         .returning();
       await recordEvent(tx, {
-        stream: staffStream(created!.id),
+        stream: streamForStaff(created!.id),
         type: "staff.account",
         actor: input.actor,
         meta: input.meta,
@@ -283,7 +301,7 @@ export async function changeStaffAccount(
   await db.transaction(async (tx) => {
     const audit = (data: Parameters<typeof recordEvent<"staff.account">>[1]["data"]) =>
       recordEvent(tx, {
-        stream: staffStream(user.id),
+        stream: streamForStaff(user.id),
         type: "staff.account",
         actor: input.actor,
         meta: input.meta,
@@ -323,7 +341,7 @@ export async function changeStaffAccount(
       case "sign_out_everywhere":
         await closeAllStaffSessions(tx, user.id);
         await recordEvent(tx, {
-          stream: staffStream(user.id),
+          stream: streamForStaff(user.id),
           type: "staff.session",
           actor: input.actor,
           meta: input.meta,
@@ -334,26 +352,6 @@ export async function changeStaffAccount(
   });
   if (change.action === "unlock") await clearLimit(db, "signInFailures", emailKey(user.email));
   return "ok";
-}
-
-/** Turns the second factor on (after a correct code) or off, for one's own account. */
-export async function setTotpSecret(
-  db: Db,
-  input: { staffUserId: string; encryptedSecret: string | null; meta: RequestMeta },
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx
-      .update(staffUsers)
-      .set({ totpSecret: input.encryptedSecret, updatedAt: new Date() })
-      .where(eq(staffUsers.id, input.staffUserId));
-    await recordEvent(tx, {
-      stream: staffStream(input.staffUserId),
-      type: "staff.account",
-      actor: { type: "staff", id: input.staffUserId },
-      meta: input.meta,
-      data: { action: input.encryptedSecret === null ? "totp_disabled" : "totp_enabled" },
-    });
-  });
 }
 
 /** For the CLI: an account (created or existing) and a fresh link to set its password. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import {
   cancellationCases,
@@ -10,8 +10,9 @@ import {
   type UnmatchedNotice,
 } from "../../../db/schema";
 import type { RequestMeta } from "../../audit/events";
-import { recordEvent } from "../../audit/record-event.server";
+import { recordEvent, streamForNotice } from "../../audit/record-event.server";
 import type { StaffContext } from "../../auth/require-staff.server";
+import { isUuid } from "../../domain/ids";
 import { parseReference } from "../../domain/identification";
 import { nameKey } from "../../domain/names";
 import type { RejectionReason } from "../../domain/notice-rejection";
@@ -39,8 +40,16 @@ export async function listNotices(db: Db, status: UnmatchedNotice["status"]) {
     .limit(200);
 }
 
+export async function countPendingNotices(db: Db): Promise<number> {
+  const [row] = await db
+    .select({ count: count() })
+    .from(unmatchedNotices)
+    .where(eq(unmatchedNotices.status, "pending"));
+  return row?.count ?? 0;
+}
+
 export async function loadNotice(db: Db, noticeId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(noticeId)) return null;
+  if (!isUuid(noticeId)) return null;
   const [row] = await db
     .select({
       notice: unmatchedNotices,
@@ -132,7 +141,7 @@ export async function recordNoticeView(
   input: { noticeId: string; staff: StaffContext; meta: RequestMeta },
 ): Promise<void> {
   await recordEvent(db, {
-    stream: `notice:${input.noticeId}`,
+    stream: streamForNotice(input.noticeId),
     type: "notice.viewed",
     actor: input.staff.actor,
     meta: input.meta,
@@ -207,7 +216,7 @@ export async function rejectNotice(
       })
       .where(eq(unmatchedNotices.id, notice.id));
     await recordEvent(tx, {
-      stream: `notice:${notice.id}`,
+      stream: streamForNotice(notice.id),
       type: "notice.rejected",
       actor: input.staff.actor,
       meta: input.meta,
