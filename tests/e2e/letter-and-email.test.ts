@@ -98,10 +98,17 @@ describe("termination letter and acknowledgment email", { timeout: 60_000 }, () 
     expect(email.html).not.toMatch(/<img/i); // no tracking pixel
     expect(email.attachments).toHaveLength(1);
     expect(sha256(email.attachments[0]!.content)).toBe(sha256(first));
-    const [sent] = await db
-      .select()
-      .from(emailMessages)
-      .where(and(eq(emailMessages.caseId, row!.id), eq(emailMessages.kind, "acknowledgment")));
+    // The SMTP server has the message before the portal records the delivery: wait for that
+    // commit (the job's own transaction), then check what it recorded.
+    const acknowledgment = async () =>
+      (
+        await db
+          .select()
+          .from(emailMessages)
+          .where(and(eq(emailMessages.caseId, row!.id), eq(emailMessages.kind, "acknowledgment")))
+      )[0];
+    await expect.poll(async () => (await acknowledgment())?.status).toBe("sent");
+    const sent = await acknowledgment();
     expect(sent).toMatchObject({ status: "sent", attempts: 1 });
     expect(sent!.smtpMessageId).toBe(email.messageId);
   });
