@@ -39,6 +39,9 @@ export default [
     route(S.staffEdit.path, "routes/staff/staff-edit.tsx"),
   ]),
 
+  // Integration API (API key, no cookies): carriers report where return parcels are
+  route("api/v1/carrier-events", "routes/api/carrier-events.ts"),
+
   // Development mailbox (only without SMTP_URL): the emails a newcomer's portal sends
   route("dev/mailbox", "routes/dev/mailbox.tsx"),
   route("dev/mailbox/:id", "routes/dev/mailbox-message.tsx"),

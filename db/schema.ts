@@ -483,6 +483,10 @@ export const documents = pgTable(
     uniqueIndex("document_one_letter_key")
       .on(t.caseId, t.kind)
       .where(sql`${t.kind} = 'termination_letter'`),
+    // One return label per case, likewise.
+    uniqueIndex("document_one_label_key")
+      .on(t.caseId, t.kind)
+      .where(sql`${t.kind} = 'return_label'`),
     check("document_kind_check", oneOf(t.kind, DOCUMENT_KINDS)),
     check("document_sha256_check", sha256Hex(t.sha256)),
     check("document_size_check", sql`${t.sizeBytes} = octet_length(${t.bytes})`),
@@ -504,11 +508,16 @@ export const emailMessages = pgTable(
     smtpMessageId: text("smtp_message_id"),
     lastError: text("last_error"),
     sentAt: instant("sent_at"),
+    /**
+     * Tells apart emails of one kind that a case gets several times (a receipt per reception,
+     * a reminder 7 days and 1 day before the deadline, a notice per refund issued); '' otherwise.
+     */
+    dedupeKey: text("dedupe_key").notNull().default(""),
     createdAt: createdAt(),
   },
   (t) => [
-    // One email of each kind per case or notice: the job that sends it can run again safely.
-    uniqueIndex("email_message_case_kind_key").on(t.caseId, t.kind),
+    // One email per case, kind and key: the job that sends it can run again safely.
+    uniqueIndex("email_message_case_kind_key").on(t.caseId, t.kind, t.dedupeKey),
     uniqueIndex("email_message_notice_kind_key").on(t.noticeId, t.kind),
     index("email_message_failed_idx").on(t.status, t.createdAt),
     check("email_message_kind_check", oneOf(t.kind, EMAIL_KINDS)),
@@ -539,6 +548,8 @@ export const equipmentReturns = pgTable(
       .default("awaiting_shipment"),
     labelDocumentId: uuid("label_document_id").references(() => documents.id),
     receivedAt: instant("received_at"),
+    /** When the deadline passed with items missing and they were charged (once). */
+    chargedAt: instant("charged_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -567,16 +578,28 @@ export const returnItems = pgTable(
     condition: text("condition").$type<(typeof ITEM_CONDITIONS)[number]>(),
     receivedAt: instant("received_at"),
     photoDocumentId: uuid("photo_document_id").references(() => documents.id),
+    /** Items received together share one reception (one itemised receipt email). */
+    receptionId: uuid("reception_id"),
+    /** The non-return charge shown to the subscriber before notifying: never more is charged. */
+    nonReturnChargeCents: integer("non_return_charge_cents").notNull().default(0),
     chargeCents: integer("charge_cents").notNull().default(0),
     currency: currency(),
   },
   (t) => [
     uniqueIndex("return_item_equipment_key").on(t.returnId, t.equipmentId),
+    index("return_item_reception_idx").on(t.receptionId),
     check(
       "return_item_condition_check",
       sql`${t.condition} is null or ${oneOf(t.condition, ITEM_CONDITIONS)}`,
     ),
-    check("return_item_charge_check", sql`${t.chargeCents} >= 0`),
+    check(
+      "return_item_charge_check",
+      sql`${t.chargeCents} >= 0 and ${t.chargeCents} <= ${t.nonReturnChargeCents}`,
+    ),
+    check(
+      "return_item_received_check",
+      sql`(${t.receivedAt} is null) = (${t.condition} is null or ${t.condition} = 'missing')`,
+    ),
   ],
 );
 
@@ -592,10 +615,14 @@ export const carrierEvents = pgTable(
     trackingNumber: text("tracking_number"),
     occurredAt: instant("occurred_at").notNull(),
     source: text("source").$type<"api" | "manual">().notNull(),
+    /** The carrier's own event id: the same event posted twice is refused (a replay). */
+    externalId: text("external_id"),
+    location: text("location"),
     createdAt: createdAt(),
   },
   (t) => [
     index("carrier_event_return_idx").on(t.returnId, t.occurredAt),
+    uniqueIndex("carrier_event_external_key").on(t.externalId),
     check("carrier_event_kind_check", oneOf(t.kind, CARRIER_EVENT_KINDS)),
     check("carrier_event_source_check", oneOf(t.source, ["api", "manual"])),
   ],
@@ -615,10 +642,13 @@ export const refunds = pgTable(
     currency: currency(),
     /** Unknown until its trigger happens (equipment back, last invoice paid). */
     legalDueDate: legalDate("legal_due_date"),
+    /** The day the legal clock started (equipment back or charged, last invoice paid). */
+    clockStartedOn: legalDate("clock_started_on"),
     status: text("status").$type<(typeof REFUND_STATUSES)[number]>().notNull().default("scheduled"),
     paymentReference: text("payment_reference"),
     issuedAt: instant("issued_at"),
     withheldReason: text("withheld_reason"),
+    failureReason: text("failure_reason"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -400,17 +400,6 @@ async function seedCrowd(
         linkSecret,
       });
       cases += 1;
-      if (deposit > 0 && status !== "withdrawn") {
-        await db.insert(refunds).values({
-          caseId: row.id,
-          kind: "deposit",
-          amountCents: deposit,
-          status: status === "closed" ? "issued" : "scheduled",
-          paymentReference: status === "closed" ? `VIR-${row.reference}` : null,
-          issuedAt: status === "closed" ? new Date(`${endDate}T09:00:00Z`) : null,
-          legalDueDate: status === "closed" ? addDays(endDate, 10) : null,
-        });
-      }
       if (status !== "withdrawn" && random.chance(0.9)) {
         const consent = random.chance(0.35);
         const reason = random.pick(EXIT_REASONS);

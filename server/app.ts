@@ -62,6 +62,21 @@ function originOf(value: string | undefined): string | null {
   }
 }
 
+/**
+ * The integration API authenticates with API keys (`Authorization: Bearer`), never with cookies:
+ * a request from another site carries nothing to forge with, so the Origin check does not apply.
+ * The path is read as Remix will route it (dot segments resolved), so `/api/../staff/…` is not
+ * an API request.
+ */
+export function isApiRequest(request: Request): boolean {
+  // Built like @remix-run/express builds the Request's URL; unparsable means not the API.
+  try {
+    return new URL(`http://portal.invalid${request.originalUrl}`).pathname.startsWith("/api/");
+  } catch {
+    return false;
+  }
+}
+
 /** True when a state-changing request comes from the portal's own pages (or from no browser). */
 export function isSameSite(request: Request, appUrl: string): boolean {
   const allowed = new Set([new URL(appUrl).origin, `${request.protocol}://${request.get("host")}`]);
@@ -143,9 +158,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   // Cross-site request forgery: a state-changing request from a browser must come from this
   // site (Origin, else Referer, else Sec-Fetch-Site). Clients that send none of them are not
-  // browsers and carry no victim's cookies. Session cookies are SameSite=Lax besides.
+  // browsers and carry no victim's cookies. Session cookies are SameSite=Lax besides. The API
+  // (/api/) is exempt: it takes API keys only (decision 004).
   app.use((request: Request, response: Response, next: NextFunction) => {
-    if (SAFE_METHODS.has(request.method)) return next();
+    if (SAFE_METHODS.has(request.method) || isApiRequest(request)) return next();
     if (!isSameSite(request, env.APP_URL)) {
       logger.warn(
         { method: request.method, path: loggablePath(request.originalUrl) },
@@ -157,21 +173,29 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     next();
   });
 
-  // Request size: forms are small; only the summary's proof upload (5 MB) needs more.
+  // Request size: forms and API bodies are small; only the summary's proof upload (5 MB) needs
+  // more. The API is answered in its own JSON error shape.
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(request.method)) return next();
+    const refuse = (status: 411 | 413, kind: "length" | "size") => {
+      if (isApiRequest(request)) {
+        const [code, message] =
+          status === 411
+            ? ["length_required", "The request must state its Content-Length."]
+            : ["payload_too_large", `The request body is larger than ${MAX_FORM_BYTES} bytes.`];
+        response.status(status).set("Cache-Control", "no-store").json({ error: { code, message } });
+      } else {
+        response.status(status).type("html").send(refusalPage(kind));
+      }
+    };
     const length = Number(request.get("content-length") ?? "NaN");
     if (!Number.isFinite(length)) {
-      if (request.get("transfer-encoding")) {
-        response.status(411).type("html").send(refusalPage("length"));
-        return;
-      }
+      if (request.get("transfer-encoding")) return refuse(411, "length");
       return next();
     }
     const multipart = (request.get("content-type") ?? "").startsWith("multipart/form-data");
-    if (length > (multipart ? MAX_UPLOAD_BYTES : MAX_FORM_BYTES)) {
-      response.status(413).type("html").send(refusalPage("size"));
-      return;
+    if (length > (multipart && !isApiRequest(request) ? MAX_UPLOAD_BYTES : MAX_FORM_BYTES)) {
+      return refuse(413, "size");
     }
     next();
   });

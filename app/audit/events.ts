@@ -97,15 +97,80 @@ export const AuditEventSchema = z.discriminatedUnion("type", [
     type: z.literal("consent.withdrawn"),
     data: z.strictObject({ subscriberId: z.uuid() }),
   }),
-  // The return plan or its method changed.
+  // The return plan of a case was set up at notification: items, deadline.
+  z.object({
+    type: z.literal("return.created"),
+    data: z.strictObject({
+      returnNumber: Ref,
+      equipmentIds: z.array(z.uuid()).min(1),
+      deadline: IsoDate,
+    }),
+  }),
+  // The subscriber chose or changed how to send the equipment back.
+  z.object({
+    type: z.literal("return.method_chosen"),
+    data: z.strictObject({
+      returnNumber: Ref,
+      method: z.string().max(40),
+      pickupDate: IsoDate.optional(),
+      pickupSlot: z.string().max(20).optional(),
+    }),
+  }),
+  // The return's status changed (in transit, received, inspected, overdue, charged, cancelled).
   z.object({
     type: z.literal("return.updated"),
     data: z.strictObject({ returnNumber: Ref, status: z.string(), method: z.string().nullable() }),
   }),
-  // A refund changed state (scheduled, due, issued, failed, withheld).
+  // A carrier event (handed in, in transit, delivered) from the carrier's API or typed by staff.
+  z.object({
+    type: z.literal("return.carrier_event"),
+    data: z.strictObject({
+      returnNumber: Ref,
+      carrierEventId: z.uuid(),
+      kind: z.string().max(40),
+      source: z.enum(["api", "manual"]),
+      occurredAt: z.iso.datetime({ offset: true }),
+    }),
+  }),
+  // The warehouse received items (one reception: one itemised receipt email).
+  z.object({
+    type: z.literal("return.items_received"),
+    data: z.strictObject({
+      returnNumber: Ref,
+      receptionId: z.uuid(),
+      items: z
+        .array(
+          z.strictObject({
+            equipmentId: z.uuid(),
+            condition: z.enum(["ok", "damaged", "missing"]),
+            photoDocumentId: z.uuid().optional(),
+          }),
+        )
+        .min(1),
+    }),
+  }),
+  // The deadline passed with items missing: they were charged, at most what was announced.
+  z.object({
+    type: z.literal("return.charged"),
+    data: z.strictObject({
+      returnNumber: Ref,
+      equipmentIds: z.array(z.uuid()).min(1),
+      chargeCents: z.int().min(0),
+    }),
+  }),
+  // A refund was set up or changed state (scheduled, due, issued, failed, withheld, cancelled).
   z.object({
     type: z.literal("refund.updated"),
-    data: z.strictObject({ refundId: z.uuid(), status: z.string(), amountCents: z.int().min(0) }),
+    data: z.strictObject({
+      refundId: z.uuid(),
+      kind: z.string().max(40).optional(),
+      status: z.string(),
+      amountCents: z.int().min(0),
+      offsetCents: z.int().min(0).optional(),
+      legalDueDate: IsoDate.optional(),
+      /** A code (`equipment_charged`, `bank_rejected` …), never free text. */
+      reasonCode: z.string().max(60).optional(),
+    }),
   }),
   // A staff member opened an unmatched notice.
   z.object({ type: z.literal("notice.viewed"), data: z.strictObject({ noticeId: z.uuid() }) }),

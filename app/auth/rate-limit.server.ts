@@ -16,6 +16,8 @@ const LIMITS = {
   secondFactorFailures: { keyPrefix: "totp-failures", points: 5, duration: 15 * 60 },
   passwordResetByIp: { keyPrefix: "reset-ip", points: 10, duration: 60 * 60 },
   passwordResetByEmail: { keyPrefix: "reset-email", points: 3, duration: 60 * 60 },
+  // Integration API: requests per API key (a carrier's burst of tracking events fits easily).
+  apiByKey: { keyPrefix: "api-key", points: 600, duration: 60 },
 } as const;
 
 /** How long a lockout lasts once `signInFailures` is exhausted. */

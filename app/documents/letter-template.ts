@@ -132,7 +132,8 @@ export function isPlainSentence(key: string): key is PlainSentence {
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 
-function sentenceSchema(allowed: readonly string[]) {
+/** A non-empty sentence using only the `allowed` placeholders (also used by the return label). */
+export function sentenceSchema(allowed: readonly string[]) {
   return z
     .string({
       error: (issue) => (issue.input === undefined ? "missing sentence" : "must be a string"),
@@ -161,7 +162,8 @@ export class LetterTemplateError extends Error {
   override name = "LetterTemplateError";
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** One validation issue as `"key": problem` (also used by the return label). */
+export function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => `"${key}": unknown sentence (misspelt key?)`).join("; ");
   }

@@ -102,7 +102,7 @@ export function summariseCancellation(input: SummaryInput): CancellationSummary 
       legitimateReason: input.legitimateReason,
     }),
     returnItems: pack.returnPlan(contract.equipment, endDate, policy).items.map(itemSummary),
-    refunds: pack.refundsExpected(contract.facts, contract.equipment),
+    refunds: pack.refundsExpected(contract.facts, contract.equipment, endDate),
   }));
   const plan = pack.returnPlan(
     input.contracts.flatMap((contract) => contract.equipment),

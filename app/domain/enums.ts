@@ -54,12 +54,27 @@ export const RETURN_STATUSES = [
   "inspected",
   "overdue",
   "charged",
+  "cancelled",
 ] as const;
+export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 export const ITEM_CONDITIONS = ["ok", "damaged", "missing"] as const;
 export const CARRIER_EVENT_KINDS = ["handed_in", "in_transit", "delivered"] as const;
 
 export const REFUND_KINDS = ["deposit", "advance_payment", "credit_balance"] as const;
-export const REFUND_STATUSES = ["scheduled", "due", "issued", "failed", "withheld"] as const;
+export const REFUND_STATUSES = [
+  "scheduled",
+  "due",
+  "issued",
+  "failed",
+  "withheld",
+  "cancelled",
+] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+export type RefundKind = (typeof REFUND_KINDS)[number];
+export type ReturnMethod = (typeof RETURN_METHODS)[number];
+export type ItemCondition = (typeof ITEM_CONDITIONS)[number];
+export type CarrierEventKind = (typeof CARRIER_EVENT_KINDS)[number];
+export const PICKUP_SLOTS = ["morning", "afternoon"] as const;
 
 export const EXIT_REASONS = [
   "price",
@@ -123,6 +138,8 @@ export const EMAIL_KINDS = [
   "notice_rejected",
   "return_receipt",
   "return_reminder",
+  "return_charged",
+  "refund_issued",
   "password_reset",
   "winback",
 ] as const;

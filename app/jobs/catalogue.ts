@@ -38,6 +38,30 @@ export const jobCatalogue = {
     }),
     { retryLimit: 5, retryDelaySeconds: 20 },
   ),
+  // Render and store the return label of a new case (also rendered on first download).
+  "return.render-label": defineJob(CaseJob, { retryLimit: 10, retryDelaySeconds: 30 }),
+  // Email the itemised receipt of one reception at the warehouse.
+  "return.send-receipt": defineJob(z.strictObject({ caseId: z.uuid(), receptionId: z.uuid() }), {
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+  }),
+  // Email the reminder 7 days or 1 day before the return deadline.
+  "return.send-reminder": defineJob(
+    z.strictObject({ caseId: z.uuid(), key: z.enum(["7d", "1d"]) }),
+    { retryLimit: 10, retryDelaySeconds: 30 },
+  ),
+  // Email the statement of the non-return charge (offset against the deposit).
+  "return.send-charged": defineJob(CaseJob, { retryLimit: 10, retryDelaySeconds: 30 }),
+  // Email the subscriber that a refund was paid.
+  "refund.send-issued": defineJob(z.strictObject({ caseId: z.uuid(), refundId: z.uuid() }), {
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+  }),
+  // Every hour: reminders before return deadlines, charges after them (catches up after downtime).
+  "returns.check-deadlines": defineJob(z.strictObject({}), {
+    retryLimit: 3,
+    retryDelaySeconds: 60,
+  }),
   // Removes expired staff sessions and password-reset links (hourly).
   "maintenance.purge-expired": defineJob(z.strictObject({}), {
     retryLimit: 3,

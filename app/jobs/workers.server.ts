@@ -6,6 +6,8 @@ import type { Logger } from "../config/logger.server";
 import type { Mailer } from "../mail/mailer.server";
 import { ensureTerminationLetter } from "../services/ensure-termination-letter.server";
 import { markCasesEffective } from "../services/mark-cases-effective.server";
+import { checkReturnDeadlines } from "../services/returns/check-return-deadlines.server";
+import { ensureReturnLabel } from "../services/returns/ensure-return-label.server";
 import { sendEmail } from "../services/send-email.server";
 import { sendStaffLink } from "../services/staff/send-staff-link.server";
 import type { AppJobCatalogue } from "./catalogue";
@@ -49,6 +51,39 @@ export async function registerWorkers(
   await jobs.work("staff.send-password-link", async (input) => {
     await sendStaffLink(deps, input);
   });
+
+  await jobs.work("return.render-label", async ({ caseId }) => {
+    await ensureReturnLabel(db, caseId);
+  });
+  const keyedMailWorker =
+    (kind: Parameters<typeof sendEmail>[1]["kind"], keyOf: (data: never) => string) =>
+    async (data: { caseId: string }, job: { retryCount: number; retryLimit: number }) => {
+      await sendEmail(deps, {
+        kind,
+        target: { caseId: data.caseId },
+        key: keyOf(data as never),
+        retryCount: job.retryCount,
+        retryLimit: job.retryLimit,
+      });
+    };
+  await jobs.work(
+    "return.send-receipt",
+    keyedMailWorker("return_receipt", (data: { receptionId: string }) => data.receptionId),
+  );
+  await jobs.work(
+    "return.send-reminder",
+    keyedMailWorker("return_reminder", (data: { key: string }) => data.key),
+  );
+  await jobs.work("return.send-charged", mailWorker("return_charged"));
+  await jobs.work(
+    "refund.send-issued",
+    keyedMailWorker("refund_issued", (data: { refundId: string }) => data.refundId),
+  );
+  await jobs.work("returns.check-deadlines", async () => {
+    const run = await checkReturnDeadlines({ db, jobs });
+    if (run.reminders + run.charged > 0) logger.info(run, "return deadlines checked");
+  });
+  await jobs.boss.schedule("returns.check-deadlines", "25 * * * *", {}, { tz: "Europe/Paris" });
 
   await jobs.work("cases.mark-effective", async () => {
     const count = await markCasesEffective({ db, jobs });

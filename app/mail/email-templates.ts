@@ -11,6 +11,10 @@ export const EMAIL_TEMPLATE_KINDS = [
   "contract_ends_today",
   "notice_received",
   "notice_rejected",
+  "return_receipt",
+  "return_reminder",
+  "return_charged",
+  "refund_issued",
 ] as const;
 export type EmailTemplateKind = (typeof EMAIL_TEMPLATE_KINDS)[number];
 
@@ -24,6 +28,10 @@ const EmailTemplatesSchema = z.strictObject({
   contract_ends_today: Message,
   notice_received: Message,
   notice_rejected: Message,
+  return_receipt: Message,
+  return_reminder: Message,
+  return_charged: Message,
+  refund_issued: Message,
   /** One sentence per reason operations can give for rejecting a notice. */
   rejectionReasons: z.strictObject({
     no_contract_found: z.string().min(1),
@@ -38,6 +46,28 @@ const EmailTemplatesSchema = z.strictObject({
     noRefund: z.string(),
     equipmentBy: z.string(),
     noFee: z.string(),
+  }),
+  /** Pieces of the return and refund emails (item lines, the deposit statement). */
+  returns: z.strictObject({
+    itemLine: z.string().min(1),
+    chargeLine: z.string().min(1),
+    expectedLine: z.string().min(1),
+    conditionOk: z.string().min(1),
+    conditionDamaged: z.string().min(1),
+    allBack: z.string().min(1),
+    stillExpected: z.string().min(1),
+    depositDue: z.string().min(1),
+    depositPending: z.string().min(1),
+    depositWithheld: z.string().min(1),
+    noDeposit: z.string().min(1),
+    inSevenDays: z.string().min(1),
+    tomorrow: z.string().min(1),
+    statementDeposit: z.string().min(1),
+    statementOffset: z.string().min(1),
+    statementNet: z.string().min(1),
+    statementRemaining: z.string().min(1),
+    statementNoDeposit: z.string().min(1),
+    statementPaid: z.string().min(1),
   }),
 });
 export type EmailTemplates = z.infer<typeof EmailTemplatesSchema>;

@@ -21,6 +21,21 @@ const values = {
   caseUrl: "https://exit.example/dossier/abc",
   reason: "aucun contrat ne correspond aux informations indiquées.",
   cancelUrl: "https://exit.example/resilier",
+  returnNumber: "RT-4B2C-8DFG",
+  deadline: "2 janvier 2027",
+  receivedItems: "– Box internet Nébula Box 8 : reçu en bon état",
+  returnState: "Vous avez rendu tout le matériel demandé. Merci.",
+  depositNote:
+    "Votre dépôt de garantie vous sera remboursé (49,00 €) au plus tard le 12 janvier 2027.",
+  daysLeft: "dans 7 jours",
+  items: "– Décodeur TV Nébula TV 4K",
+  chargeTotal: "90,00 €",
+  chargedItems: "– Décodeur TV Nébula TV 4K : 90,00 €",
+  statement: "Dépôt de garantie : 49,00 €.",
+  amount: "49,00 €",
+  issuedOn: "5 janvier 2027",
+  refundKind: "Dépôt de garantie",
+  paymentReference: "VIR-2027-0001",
 };
 
 describe("emails", () => {

@@ -11,10 +11,9 @@ const escapeHtml = (text: string) =>
 
 /** Escaped text with its https links made clickable. */
 function htmlParagraph(text: string): string {
-  return escapeHtml(text).replace(
-    /(https?:\/\/[^\s<]+[^\s<.,;:)])/g,
-    '<a href="$1" style="color:#1d3f8f">$1</a>',
-  );
+  return escapeHtml(text)
+    .replace(/(https?:\/\/[^\s<]+[^\s<.,;:)])/g, '<a href="$1" style="color:#1d3f8f">$1</a>')
+    .replace(/\n/g, "<br>\n");
 }
 
 /**

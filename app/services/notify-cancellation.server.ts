@@ -24,6 +24,7 @@ import { makeReference } from "../domain/reference";
 import type { AppJobCatalogue } from "../jobs/catalogue";
 import type { JobQueue } from "../jobs/job-queue.server";
 import { loadCancellationContext } from "./load-cancellation-context.server";
+import { createReturnPlan } from "./returns/create-return-plan.server";
 
 export interface NotifyInput {
   subscriberId: string;
@@ -280,7 +281,17 @@ async function notifyOnce(deps: NotifyDeps, input: NotifyInput): Promise<NotifyR
       });
     }
 
+    const plan = await createReturnPlan(tx, {
+      caseId: row.id,
+      jurisdiction: row.jurisdiction,
+      summary,
+      actor,
+      meta: input.meta,
+      occurredAt: receivedAt,
+    });
     await deps.jobs.enqueue(tx, "case.render-letter", { caseId: row.id });
+    if (plan.returnId !== null)
+      await deps.jobs.enqueue(tx, "return.render-label", { caseId: row.id });
     await deps.jobs.enqueue(tx, "case.send-acknowledgment", { caseId: row.id });
     return { kind: "notified", caseId: row.id, reference: row.reference, token, created: true };
   });

@@ -29,6 +29,11 @@ import type { Mailer, OutgoingEmail } from "../mail/mailer.server";
 import { renderEmail } from "../mail/render-email";
 import { ensureTerminationLetter } from "./ensure-termination-letter.server";
 import { parseRejection } from "../domain/notice-rejection";
+import {
+  MissingEmailSubject,
+  returnEmailValues,
+  type ReturnEmailKind,
+} from "./returns/return-email-values.server";
 
 export type EmailTarget = { caseId: string } | { noticeId: string };
 
@@ -111,6 +116,7 @@ async function composeCaseEmail(
   env: Env,
   kind: Exclude<EmailTemplateKind, NoticeEmailKind>,
   caseId: string,
+  key: string,
 ): Promise<Composed> {
   const [row] = await db.select().from(cancellationCases).where(eq(cancellationCases.id, caseId));
   if (!row) throw new PermanentEmailFailure(`case ${caseId} not found`);
@@ -142,6 +148,25 @@ async function composeCaseEmail(
       .join(", "),
     caseUrl: new URL(`/dossier/${token}`, env.APP_URL).toString(),
   };
+  if (RETURN_KINDS.has(kind)) {
+    try {
+      Object.assign(
+        values,
+        await returnEmailValues(db, kind as ReturnEmailKind, {
+          caseId: row.id,
+          key,
+          lang,
+          timeZone: operator.timeZone,
+          templates,
+          operatorName: operator.displayName,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof MissingEmailSubject)
+        throw new PermanentEmailFailure(error.message, { cause: error });
+      throw error;
+    }
+  }
   const rendered = renderEmail(templates, kind, values, lang);
   const attachments: OutgoingEmail["attachments"] = [];
   if (kind === "acknowledgment") {
@@ -220,7 +245,18 @@ const KIND_OF: Record<EmailTemplateKind, EmailMessage["kind"]> = {
   contract_ends_today: "contract_ends_today",
   notice_received: "notice_received",
   notice_rejected: "notice_rejected",
+  return_receipt: "return_receipt",
+  return_reminder: "return_reminder",
+  return_charged: "return_charged",
+  refund_issued: "refund_issued",
 };
+
+const RETURN_KINDS = new Set<EmailTemplateKind>([
+  "return_receipt",
+  "return_reminder",
+  "return_charged",
+  "refund_issued",
+]);
 
 export interface SendEmailDeps {
   db: Db;
@@ -236,13 +272,25 @@ export interface SendEmailDeps {
  */
 export async function sendEmail(
   deps: SendEmailDeps,
-  input: { kind: EmailTemplateKind; target: EmailTarget; retryCount: number; retryLimit: number },
+  input: {
+    kind: EmailTemplateKind;
+    target: EmailTarget;
+    /** Tells apart emails of one kind a case gets several times (a reception, a refund …). */
+    key?: string;
+    retryCount: number;
+    retryLimit: number;
+  },
 ): Promise<"sent" | "already_sent" | "failed"> {
   const { db } = deps;
   const kind = KIND_OF[input.kind];
+  const dedupeKey = input.key ?? "";
   const where =
     "caseId" in input.target
-      ? and(eq(emailMessages.caseId, input.target.caseId), eq(emailMessages.kind, kind))
+      ? and(
+          eq(emailMessages.caseId, input.target.caseId),
+          eq(emailMessages.kind, kind),
+          eq(emailMessages.dedupeKey, dedupeKey),
+        )
       : and(eq(emailMessages.noticeId, input.target.noticeId), eq(emailMessages.kind, kind));
   const [existing] = await db.select().from(emailMessages).where(where);
   if (existing?.status === "sent") return "already_sent";
@@ -258,14 +306,20 @@ export async function sendEmail(
       isNoticeKind(input.kind) && "noticeId" in input.target
         ? await composeNoticeEmail(db, deps.env, input.kind, input.target.noticeId)
         : "caseId" in input.target && !isNoticeKind(input.kind)
-          ? await composeCaseEmail(db, deps.env, input.kind, input.target.caseId)
+          ? await composeCaseEmail(db, deps.env, input.kind, input.target.caseId, dedupeKey)
           : undefined;
     if (composed === undefined)
       throw new PermanentEmailFailure(`${input.kind} does not apply to this target`);
     if (!message) {
       await db
         .insert(emailMessages)
-        .values({ ...input.target, kind, toAddress: composed.to, language: composed.language })
+        .values({
+          ...input.target,
+          kind,
+          dedupeKey,
+          toAddress: composed.to,
+          language: composed.language,
+        })
         .onConflictDoNothing();
       [message] = await db.select().from(emailMessages).where(where);
     }

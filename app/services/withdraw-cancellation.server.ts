@@ -3,6 +3,7 @@ import type { Db } from "../../db/client";
 import { cancellationCases, caseContracts, contracts } from "../../db/schema";
 import type { RequestMeta } from "../audit/events";
 import { recordEvent } from "../audit/record-event.server";
+import { cancelReturnPlan } from "./returns/create-return-plan.server";
 import { dateInZone } from "../domain/dates";
 import { canWithdraw } from "../domain/case-status";
 import { packFor } from "../domain/jurisdictions";
@@ -64,6 +65,12 @@ export async function withdrawCancellation(
       meta: input.meta,
       occurredAt: now,
       data: { reference: row.reference },
+    });
+    await cancelReturnPlan(tx, {
+      caseId: row.id,
+      actor: { type: "subscriber", id: row.subscriberId },
+      meta: input.meta,
+      occurredAt: now,
     });
     await deps.jobs.enqueue(tx, "case.send-withdrawal-confirmation", { caseId: row.id });
     return { kind: "withdrawn", reference: row.reference };

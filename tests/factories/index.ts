@@ -20,6 +20,10 @@ import {
   type StaffUser,
   type Subscriber,
 } from "../../db/schema";
+import {
+  cancelReturnPlan,
+  createReturnPlan,
+} from "../../app/services/returns/create-return-plan.server";
 import { recordEvent } from "../../app/audit/record-event.server";
 import { randomUUID } from "node:crypto";
 import { deriveCaseToken, newToken } from "../../app/auth/tokens.server";
@@ -291,6 +295,14 @@ export async function insertCase(
         feeTotalCents: row.feeTotalCents,
       },
     });
+    await createReturnPlan(tx, {
+      caseId: row.id,
+      jurisdiction: row.jurisdiction,
+      summary,
+      actor: subscriberActor,
+      meta,
+      occurredAt: input.receivedAt,
+    });
     if (status === "confirmed") {
       await recordEvent(tx, {
         caseId: row.id,
@@ -308,6 +320,12 @@ export async function insertCase(
         meta,
         occurredAt: row.withdrawnAt!,
         data: { reference: row.reference },
+      });
+      await cancelReturnPlan(tx, {
+        caseId: row.id,
+        actor: subscriberActor,
+        meta,
+        occurredAt: row.withdrawnAt!,
       });
     }
     if (status === "effective" || status === "closed") {

@@ -162,7 +162,7 @@ export const fr: JurisdictionPack = {
 
   earlyTerminationFee: frEarlyTerminationFee,
 
-  refundsExpected(contract, equipment): RefundExpectation[] {
+  refundsExpected(contract, equipment, endDate): RefundExpectation[] {
     const refunds: RefundExpectation[] = [];
     const deposit =
       contract.depositCents +
@@ -176,6 +176,27 @@ export const fr: JurisdictionPack = {
         legalDays: FR_REFUND_DAYS,
       });
     }
+    // Months paid in advance beyond the end date come back pro rata (days of a started month
+    // prorated like the fees): service runs through the end date, prepaid through `prepaidThrough`.
+    if (
+      endDate !== undefined &&
+      contract.prepaidThrough !== null &&
+      contract.prepaidThrough > endDate
+    ) {
+      const unused = periodFees(
+        contract.monthlyPriceCents,
+        addDays(endDate, 1),
+        addDays(contract.prepaidThrough, 1),
+      );
+      if (unused.cents > 0)
+        refunds.push({
+          kind: "advance_payment",
+          amountCents: unused.cents,
+          currency: contract.currency,
+          trigger: "last_invoice_paid",
+          legalDays: FR_REFUND_DAYS,
+        });
+    }
     if (contract.creditBalanceCents > 0) {
       refunds.push({
         kind: "credit_balance",
@@ -186,6 +207,10 @@ export const fr: JurisdictionPack = {
       });
     }
     return refunds;
+  },
+
+  refundDueDate(_kind, clockStartedOn) {
+    return addDays(clockStartedOn, FR_REFUND_DAYS);
   },
 
   returnPlan(equipment, endDate, policy) {

@@ -108,10 +108,14 @@ export interface JurisdictionPack {
     endDate: IsoDate,
     options?: { legitimateReason?: boolean },
   ): FeeComputation;
+  /** The refunds owed; with the end date, also the advance payment for the days after it. */
   refundsExpected(
     contract: ContractFacts,
     equipment: readonly EquipmentFacts[],
+    endDate?: IsoDate,
   ): RefundExpectation[];
+  /** The last day to pay a refund whose legal clock started on `clockStartedOn`. */
+  refundDueDate(kind: RefundExpectation["kind"], clockStartedOn: IsoDate): IsoDate;
   returnPlan(
     equipment: readonly EquipmentFacts[],
     endDate: IsoDate,

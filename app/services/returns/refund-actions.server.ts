@@ -1,0 +1,122 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import { cancellationCases, refunds, type Refund } from "../../../db/schema";
+import type { Actor, RequestMeta } from "../../audit/events";
+import { recordEvent } from "../../audit/record-event.server";
+import type { IsoDate } from "../../domain/dates";
+import type { RefundStatus } from "../../domain/enums";
+import { packFor } from "../../domain/jurisdictions";
+import { assertRefundTransition, InvalidTransition } from "../../domain/returns";
+import type { AppJobCatalogue } from "../../jobs/catalogue";
+import type { JobQueue } from "../../jobs/job-queue.server";
+
+/** Why a payment failed or a refund is held back: codes, shown translated, never free text. */
+export const REFUND_FAILURE_REASONS = ["bank_rejected", "account_closed", "other"] as const;
+export const REFUND_WITHHOLD_REASONS = ["unpaid_invoice", "fraud_check", "other"] as const;
+
+export type RefundAction =
+  | { kind: "issue"; paymentReference: string }
+  | { kind: "fail"; reason: (typeof REFUND_FAILURE_REASONS)[number] }
+  | { kind: "withhold"; reason: (typeof REFUND_WITHHOLD_REASONS)[number] }
+  | { kind: "release" }
+  | { kind: "last_invoice_paid"; paidOn: IsoDate };
+
+export type RefundActionResult =
+  | { kind: "done"; refund: Refund }
+  | { kind: "not_found" }
+  | { kind: "refused"; from: RefundStatus };
+
+const TARGET: Record<RefundAction["kind"], RefundStatus> = {
+  issue: "issued",
+  fail: "failed",
+  withhold: "withheld",
+  release: "due",
+  last_invoice_paid: "due",
+};
+
+/**
+ * What operations do with a refund: mark it paid (with the payment reference; the subscriber is
+ * emailed), record a failed payment, hold it back with a reason or release it, and start the
+ * legal clock of an advance payment or credit balance when the last invoice is paid.
+ */
+export async function applyRefundAction(
+  deps: { db: Db; jobs: JobQueue<AppJobCatalogue> },
+  input: { refundId: string; action: RefundAction; actor: Actor; meta: RequestMeta; now?: Date },
+): Promise<RefundActionResult> {
+  const now = input.now ?? new Date();
+  const { action } = input;
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ refund: refunds, jurisdiction: cancellationCases.jurisdiction })
+      .from(refunds)
+      .innerJoin(cancellationCases, eq(cancellationCases.id, refunds.caseId))
+      .where(eq(refunds.id, input.refundId))
+      .for("update", { of: refunds });
+    if (!row) return { kind: "not_found" };
+    const { refund } = row;
+    const target = TARGET[action.kind];
+    if (
+      action.kind === "last_invoice_paid" &&
+      (refund.kind === "deposit" || refund.status !== "scheduled")
+    )
+      return { kind: "refused", from: refund.status };
+    if (action.kind === "release" && refund.status !== "withheld")
+      return { kind: "refused", from: refund.status };
+    try {
+      assertRefundTransition(refund.status, target);
+    } catch (error) {
+      if (error instanceof InvalidTransition) return { kind: "refused", from: refund.status };
+      throw error;
+    }
+    if (refund.status === target) return { kind: "refused", from: refund.status };
+
+    const changes: Partial<Refund> = { status: target, updatedAt: now };
+    if (action.kind === "issue") {
+      changes.paymentReference = action.paymentReference;
+      changes.issuedAt = now;
+      changes.failureReason = null;
+    } else if (action.kind === "fail") {
+      changes.failureReason = action.reason;
+    } else if (action.kind === "withhold") {
+      changes.withheldReason = action.reason;
+    } else if (action.kind === "release") {
+      changes.withheldReason = null;
+    } else {
+      changes.clockStartedOn = action.paidOn;
+      changes.legalDueDate = packFor(row.jurisdiction).refundDueDate(refund.kind, action.paidOn);
+    }
+    const [updated] = await tx
+      .update(refunds)
+      .set(changes)
+      .where(eq(refunds.id, refund.id))
+      .returning();
+    const reasonCode =
+      action.kind === "fail" || action.kind === "withhold"
+        ? action.reason
+        : action.kind === "last_invoice_paid"
+          ? "last_invoice_paid"
+          : undefined;
+    await recordEvent(tx, {
+      caseId: refund.caseId,
+      type: "refund.updated",
+      actor: input.actor,
+      meta: input.meta,
+      occurredAt: now,
+      data: {
+        refundId: refund.id,
+        kind: refund.kind,
+        status: target,
+        amountCents: refund.amountCents,
+        offsetCents: refund.offsetCents,
+        ...(updated!.legalDueDate ? { legalDueDate: updated!.legalDueDate } : {}),
+        ...(reasonCode ? { reasonCode } : {}),
+      },
+    });
+    if (action.kind === "issue")
+      await deps.jobs.enqueue(tx, "refund.send-issued", {
+        caseId: refund.caseId,
+        refundId: refund.id,
+      });
+    return { kind: "done", refund: updated! };
+  });
+}
