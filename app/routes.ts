@@ -16,6 +16,7 @@ export default [
   route("dossier/:token", "routes/public/case-page.tsx"),
   route("dossier/:token/retrait", "routes/public/case-withdraw.tsx"),
   route("dossier/:token/lettre.pdf", "routes/public/case-letter.ts"),
+  route("dossier/:token/etiquette-retour.pdf", "routes/public/case-label.ts"),
   route("resilier/accuse/lettre.pdf", "routes/public/cancel-acknowledgment-letter.ts"),
 
   // Staff back office: signing in (no session needed) …
@@ -33,6 +34,10 @@ export default [
     route(S.caseDocument.path, "routes/staff/case-document.ts"),
     route(S.notices.path, "routes/staff/notices.tsx"),
     route(S.noticeDetail.path, "routes/staff/notice-detail.tsx"),
+    route(S.returns.path, "routes/staff/returns.tsx"),
+    route(S.returnDetail.path, "routes/staff/return-detail.tsx"),
+    route(S.refunds.path, "routes/staff/refunds.tsx"),
+    route(S.refundDetail.path, "routes/staff/refund-detail.tsx"),
     route(S.compliance.path, "routes/staff/compliance.tsx"),
     route(S.staffList.path, "routes/staff/staff-list.tsx"),
     route(S.staffNew.path, "routes/staff/staff-new.tsx"),

@@ -1,4 +1,5 @@
-import { count, eq, sql } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, count, eq, sql } from "drizzle-orm";
 import { recordEvent } from "../app/audit/record-event.server";
 import { hashPassword } from "../app/auth/password.server";
 import { addDays, addMonths, dateInZone, type IsoDate } from "../app/domain/dates";
@@ -22,9 +23,11 @@ import { seededRandom, type Random } from "../tests/factories/random";
 import type { Db } from "./client";
 import {
   equipmentModelCharges,
+  equipmentReturns,
   offers,
   operators,
   refunds,
+  returnItems,
   surveyResponses,
   unmatchedNotices,
   type Contract,
@@ -247,10 +250,16 @@ async function seedFixedSubscribers(db: Db, operator: Operator, today: IsoDate) 
     contractId: camilleFibre.id,
     phoneNumber: "+33123456789",
   });
-  await addEquipment(db, camilleFibre, [
-    { kind: "box", model: "Nébula Box 8" },
-    { kind: "tv_decoder", model: "Nébula TV 4K" },
-  ]);
+  // A €49 deposit on the box: the refund that comes back once the equipment is back.
+  await addEquipment(
+    db,
+    camilleFibre,
+    [
+      { kind: "box", model: "Nébula Box 8" },
+      { kind: "tv_decoder", model: "Nébula TV 4K" },
+    ],
+    4900,
+  );
 
   const lucas = await insertSubscriber(db, {
     ...base,
@@ -400,6 +409,8 @@ async function seedCrowd(
         linkSecret,
       });
       cases += 1;
+      if (status === "effective" || status === "closed")
+        await seedReturnProgress(db, row.id, status, now, random);
       if (status !== "withdrawn" && random.chance(0.9)) {
         const consent = random.chance(0.35);
         const reason = random.pick(EXIT_REASONS);
@@ -429,6 +440,107 @@ async function seedCrowd(
     }
   }
   return cases;
+}
+
+/**
+ * Cases past their end date have moved on: closed ones got everything back and their deposit
+ * paid; about half of the effective ones got their equipment back (their deposit now due — some
+ * of them overdue, for the refunds page), the others are still expected (the hourly deadline job
+ * reminds or charges them). Written through the audit trail like real events.
+ */
+async function seedReturnProgress(
+  db: Db,
+  caseId: string,
+  status: "effective" | "closed",
+  now: Date,
+  random: Random,
+) {
+  if (status === "effective" && random.chance(0.5)) return;
+  const [equipmentReturn] = await db
+    .select()
+    .from(equipmentReturns)
+    .where(eq(equipmentReturns.caseId, caseId));
+  const system = { type: "system" as const, id: null };
+  const meta = { ip: null, userAgent: null };
+  const ops = { type: "staff" as const, id: null };
+  let backOn: IsoDate | null = null;
+  if (equipmentReturn) {
+    const receivedAt = new Date(
+      Math.min(
+        new Date(`${equipmentReturn.deadline}T10:00:00Z`).getTime() -
+          random.int(5, 25) * 86_400_000,
+        now.getTime() - random.int(1, 12) * 86_400_000,
+      ),
+    );
+    backOn = dateInZone(receivedAt, "Europe/Paris");
+    const receptionId = randomUUID();
+    const items = await db
+      .update(returnItems)
+      .set({ condition: "ok", receivedAt, receptionId })
+      .where(eq(returnItems.returnId, equipmentReturn.id))
+      .returning({ equipmentId: returnItems.equipmentId });
+    await db
+      .update(equipmentReturns)
+      .set({ status: "inspected", method: "relay_point", receivedAt, updatedAt: receivedAt })
+      .where(eq(equipmentReturns.id, equipmentReturn.id));
+    await recordEvent(db, {
+      caseId,
+      type: "return.items_received",
+      actor: ops,
+      meta,
+      occurredAt: receivedAt,
+      data: {
+        returnNumber: equipmentReturn.returnNumber,
+        receptionId,
+        items: items.map((item) => ({ equipmentId: item.equipmentId, condition: "ok" as const })),
+      },
+    });
+    await recordEvent(db, {
+      caseId,
+      type: "return.updated",
+      actor: ops,
+      meta,
+      occurredAt: receivedAt,
+      data: {
+        returnNumber: equipmentReturn.returnNumber,
+        status: "inspected",
+        method: "relay_point",
+      },
+    });
+  }
+  const [deposit] = await db
+    .select()
+    .from(refunds)
+    .where(and(eq(refunds.caseId, caseId), eq(refunds.kind, "deposit")));
+  if (!deposit || backOn === null) return;
+  const legalDueDate = addDays(backOn, 10);
+  const issued = status === "closed";
+  const issuedAt = new Date(`${addDays(backOn, random.int(2, 9))}T09:00:00Z`);
+  await db
+    .update(refunds)
+    .set({
+      status: issued ? "issued" : "due",
+      clockStartedOn: backOn,
+      legalDueDate,
+      paymentReference: issued ? `VIR-${deposit.id.slice(0, 8).toUpperCase()}` : null,
+      issuedAt: issued ? issuedAt : null,
+    })
+    .where(eq(refunds.id, deposit.id));
+  for (const step of issued ? (["due", "issued"] as const) : (["due"] as const))
+    await recordEvent(db, {
+      caseId,
+      type: "refund.updated",
+      actor: step === "issued" ? ops : system,
+      meta,
+      occurredAt: step === "issued" ? issuedAt : new Date(`${backOn}T12:00:00Z`),
+      data: {
+        refundId: deposit.id,
+        kind: "deposit",
+        status: step,
+        amountCents: deposit.amountCents,
+        legalDueDate,
+      },
+    });
 }
 
 async function seedNotices(db: Db, operator: Operator, now: Date, random: Random) {

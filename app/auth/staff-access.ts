@@ -29,6 +29,22 @@ export const STAFF_ACCESS = {
     view: ["operations", "compliance", "admin"],
     act: ["operations"],
   },
+  returns: { path: "staff/retours", view: ["operations", "compliance", "admin"], act: NOBODY },
+  returnDetail: {
+    path: "staff/retours/:returnNumber",
+    view: ["operations", "compliance", "admin"],
+    act: ["operations"],
+  },
+  refunds: {
+    path: "staff/remboursements",
+    view: ["operations", "compliance", "admin"],
+    act: NOBODY,
+  },
+  refundDetail: {
+    path: "staff/remboursements/:refundId",
+    view: ["operations", "compliance", "admin"],
+    act: ["operations"],
+  },
   compliance: { path: "staff/conformite", view: ["compliance", "admin"], act: NOBODY },
   staffList: { path: "staff/comptes", view: ["admin"], act: NOBODY },
   staffNew: { path: "staff/comptes/nouveau", view: ["admin"], act: ["admin"] },

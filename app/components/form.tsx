@@ -40,7 +40,7 @@ interface TextFieldProps {
   hint?: string;
   error?: MessageKey;
   defaultValue?: string;
-  type?: "text" | "email" | "tel" | "date" | "password" | "search";
+  type?: "text" | "email" | "tel" | "date" | "datetime-local" | "password" | "search";
   autoComplete?: string;
   required?: boolean;
   inputMode?: "text" | "email" | "tel" | "numeric";

@@ -1,7 +1,7 @@
 import { Form, Link, NavLink } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { STAFF_ACCESS, canView, type StaffPage } from "~/auth/staff-access";
-import type { CaseStatus, StaffRole } from "~/domain/enums";
+import type { CaseStatus, RefundStatus, ReturnStatus, StaffRole } from "~/domain/enums";
 import type { MessageKey } from "~/i18n/i18n";
 import { useI18n, useSiteData } from "~/i18n/use-i18n";
 import { LanguageSwitch } from "./language-switch";
@@ -14,6 +14,8 @@ export interface SignedInStaff {
 const NAV: { page: StaffPage; label: MessageKey }[] = [
   { page: "cases", label: "staff.nav.cases" },
   { page: "notices", label: "staff.nav.notices" },
+  { page: "returns", label: "staff.nav.returns" },
+  { page: "refunds", label: "staff.nav.refunds" },
   { page: "compliance", label: "staff.nav.compliance" },
   { page: "staffList", label: "staff.nav.staff" },
 ];
@@ -110,5 +112,42 @@ export function CaseStatusBadge({ status }: { status: CaseStatus }) {
   const { t } = useI18n();
   return (
     <span className={`badge badge--${STATUS_TONE[status]}`}>{t(`staff.caseStatus.${status}`)}</span>
+  );
+}
+
+const RETURN_TONE: Record<ReturnStatus, string> = {
+  awaiting_shipment: "info",
+  in_transit: "info",
+  received: "warning",
+  inspected: "success",
+  overdue: "danger",
+  charged: "danger",
+  cancelled: "neutral",
+};
+
+export function ReturnStatusBadge({ status }: { status: ReturnStatus }) {
+  const { t } = useI18n();
+  return (
+    <span className={`badge badge--${RETURN_TONE[status]}`}>
+      {t(`staff.returnStatus.${status}`)}
+    </span>
+  );
+}
+
+const REFUND_TONE: Record<RefundStatus, string> = {
+  scheduled: "neutral",
+  due: "info",
+  issued: "success",
+  failed: "danger",
+  withheld: "warning",
+  cancelled: "neutral",
+};
+
+export function RefundStatusBadge({ status }: { status: RefundStatus }) {
+  const { t } = useI18n();
+  return (
+    <span className={`badge badge--${REFUND_TONE[status]}`}>
+      {t(`staff.refundStatus.${status}`)}
+    </span>
   );
 }

@@ -1,6 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays, addMonths, dateInZone, daysBetween, isValidIsoDate } from "./dates";
+import {
+  addDays,
+  addMonths,
+  dateInZone,
+  daysBetween,
+  instantInZone,
+  isValidIsoDate,
+  localDateTimeInZone,
+} from "./dates";
 
 const isoDate = fc
   .date({
@@ -57,5 +65,57 @@ describe("legal dates", () => {
     expect(isValidIsoDate("2026-13-01")).toBe(false);
     expect(isValidIsoDate("23/11/2026")).toBe(false);
     expect(() => addDays("2026/11/23", 1)).toThrow(RangeError);
+  });
+});
+
+describe("wall-clock times typed in a zone (datetime-local)", () => {
+  it("reads a Paris time as the instant it names, in winter and in summer", () => {
+    expect(instantInZone("2026-01-15T09:30", "Europe/Paris")?.toISOString()).toBe(
+      "2026-01-15T08:30:00.000Z",
+    );
+    expect(instantInZone("2026-06-30T14:05", "Europe/Paris")?.toISOString()).toBe(
+      "2026-06-30T12:05:00.000Z",
+    );
+    expect(instantInZone("2026-06-30T14:05:30", "Europe/Paris")?.toISOString()).toBe(
+      "2026-06-30T12:05:30.000Z",
+    );
+    // Just before the autumn change, still summer time.
+    expect(instantInZone("2026-10-25T01:30", "Europe/Paris")?.toISOString()).toBe(
+      "2026-10-24T23:30:00.000Z",
+    );
+    // A time skipped in spring moves forward by the gap (02:30 → 03:30 summer time).
+    expect(instantInZone("2026-03-29T02:30", "Europe/Paris")?.toISOString()).toBe(
+      "2026-03-29T01:30:00.000Z",
+    );
+  });
+
+  it("refuses what is not a date and time", () => {
+    for (const value of ["", "2026-02-30T10:00", "2026-06-30 14:05", "2026-06-30T24:00", "x"])
+      expect(instantInZone(value, "Europe/Paris"), value).toBeNull();
+  });
+
+  it("shows an instant back as the field's value, round trip included", () => {
+    expect(localDateTimeInZone(new Date("2026-06-30T12:05:59Z"), "Europe/Paris")).toBe(
+      "2026-06-30T14:05",
+    );
+    expect(localDateTimeInZone(new Date("2026-12-31T23:00:00Z"), "Europe/Paris")).toBe(
+      "2027-01-01T00:00",
+    );
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date("2000-01-01T00:00:00Z"),
+          max: new Date("2099-12-31T00:00:00Z"),
+          noInvalidDate: true,
+        }),
+        (instant) => {
+          const minute = new Date(Math.floor(instant.getTime() / 60_000) * 60_000);
+          const local = localDateTimeInZone(minute, "Europe/Paris");
+          const back = instantInZone(local, "Europe/Paris");
+          // The repeated autumn hour reads back one hour off; every other minute exactly.
+          expect(localDateTimeInZone(back!, "Europe/Paris")).toBe(local);
+        },
+      ),
+    );
   });
 });

@@ -1,11 +1,17 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { Consequences } from "~/components/consequences";
+import type { FieldErrors } from "~/components/form";
+import { RefundTracking, ReturnTracking } from "~/components/return-tracking";
 import { PublicPage } from "~/components/public-page";
 import { formatDate, formatDateTime, translate, type MessageKey } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
+import { chooseReturnMethod } from "~/services/returns/choose-return-method.server";
+import { loadCaseReturnAndRefunds } from "~/services/returns/load-case-return.server";
 import { requireCaseByToken } from "./case-access.server";
+import { fieldErrors } from "./form-data";
+import { ReturnMethodSchema } from "./return-method-schema";
 
 export const meta: MetaFunction = ({ matches }) => {
   const { lang, operatorName } = siteDataFromMatches(matches);
@@ -17,6 +23,7 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader({ params, context }: LoaderFunctionArgs) {
   const view = await requireCaseByToken(context, params.token);
+  const tracking = await loadCaseReturnAndRefunds(context.db, view.case.id);
   return data(
     {
       reference: view.case.reference,
@@ -33,9 +40,33 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       withdrawable: view.withdrawable,
       supportEmail: view.operatorSupportEmail,
       letterPath: `/dossier/${params.token}/lettre.pdf`,
+      labelPath: `/dossier/${params.token}/etiquette-retour.pdf`,
+      tracking,
     },
     { headers: { "Cache-Control": "no-store" } },
   );
+}
+
+// The return-method form (the only form of the page besides the withdrawal's own page).
+export async function action({ params, context, request }: ActionFunctionArgs) {
+  const view = await requireCaseByToken(context, params.token);
+  const form = await request.formData();
+  const parsed = ReturnMethodSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) return data({ errors: fieldErrors(parsed.error) }, { status: 400 });
+  const result = await chooseReturnMethod(context.db, {
+    caseId: view.case.id,
+    choice: parsed.data,
+    meta: context.requestMeta,
+  });
+  if (result.kind === "chosen")
+    return redirect(`/dossier/${params.token}?retour=ok#mode-de-retour`, 303);
+  const errors: FieldErrors =
+    result.kind === "invalid_pickup_date"
+      ? { pickupDate: "returnTrack.error.pickupDate" }
+      : result.kind === "method_unavailable"
+        ? { method: "returnTrack.error.method" }
+        : { method: "returnTrack.error.locked" };
+  return data({ errors }, { status: result.kind === "locked" ? 409 : 400 });
 }
 
 const STATUS_BADGE: Record<string, string> = {
@@ -50,6 +81,8 @@ export default function CasePage() {
   const { t, lang } = useI18n();
   const view = useLoaderData<typeof loader>();
   const [search] = useSearchParams();
+  const actionData = useActionData<typeof action>();
+  const { equipmentReturn, refunds } = view.tracking;
   return (
     <PublicPage>
       <div className="stack">
@@ -108,6 +141,17 @@ export default function CasePage() {
           </a>
         </p>
       </section>
+
+      {equipmentReturn ? (
+        <ReturnTracking
+          view={equipmentReturn}
+          labelPath={view.labelPath}
+          timeZone={view.timeZone}
+          errors={actionData?.errors ?? {}}
+          saved={search.get("retour") === "ok"}
+        />
+      ) : null}
+      {refunds.length > 0 ? <RefundTracking refunds={refunds} timeZone={view.timeZone} /> : null}
 
       {view.status !== "withdrawn" ? <Consequences summary={view.summary} /> : null}
 
