@@ -43,7 +43,7 @@ export const REFUND_TRANSITIONS: Record<RefundStatus, readonly RefundStatus[]> =
   scheduled: ["due", "withheld", "cancelled"],
   due: ["issued", "failed", "withheld"],
   failed: ["issued", "withheld"],
-  withheld: ["due"],
+  withheld: ["due", "scheduled"],
   issued: [],
   cancelled: [],
 };

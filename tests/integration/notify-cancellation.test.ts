@@ -136,7 +136,9 @@ describe("notifyCancellation", { timeout: 60_000 }, () => {
     const [after] = await db.select().from(contracts).where(eq(contracts.id, contract.id));
     expect(after!.status).toBe("cancellation_pending");
 
-    expect(await verifyCaseChain(db, row.id)).toMatchObject({ ok: true, events: 3 });
+    // The notice, then the return plan in the same transaction: the box and decoder to send
+    // back, and the box's deposit waiting for them.
+    expect(await verifyCaseChain(db, row.id)).toMatchObject({ ok: true, events: 5 });
     const events = await db
       .select()
       .from(auditEvents)
@@ -173,7 +175,26 @@ describe("notifyCancellation", { timeout: 60_000 }, () => {
         ...meta,
         occurredAt: NOTIFY_NOW,
       },
+      {
+        type: "return.created",
+        actorType: "subscriber",
+        actorId: subscriber.id,
+        ...meta,
+        occurredAt: NOTIFY_NOW,
+      },
+      {
+        type: "refund.updated",
+        actorType: "subscriber",
+        actorId: subscriber.id,
+        ...meta,
+        occurredAt: NOTIFY_NOW,
+      },
     ]);
+    expect(events[4]!.data).toMatchObject({
+      kind: "deposit",
+      status: "scheduled",
+      amountCents: 4900,
+    });
     expect(events[2]!.data).toMatchObject({
       reference: result.reference,
       receivedAt: NOTIFY_NOW.toISOString(),
@@ -184,6 +205,7 @@ describe("notifyCancellation", { timeout: 60_000 }, () => {
     expect(await jobsOfCase(row.id)).toEqual([
       { name: "case.render-letter", data: { caseId: row.id } },
       { name: "case.send-acknowledgment", data: { caseId: row.id } },
+      { name: "return.render-label", data: { caseId: row.id } },
     ]);
   });
 
@@ -227,8 +249,8 @@ describe("notifyCancellation", { timeout: 60_000 }, () => {
     const cases = await casesOf(subscriber.id);
     expect(cases).toHaveLength(1);
     expect(cases[0]!.reference).toBe(done[0]!.reference);
-    expect(await jobsOfCase(cases[0]!.id)).toHaveLength(2);
-    expect(await verifyCaseChain(db, cases[0]!.id)).toMatchObject({ ok: true, events: 3 });
+    expect(await jobsOfCase(cases[0]!.id)).toHaveLength(3);
+    expect(await verifyCaseChain(db, cases[0]!.id)).toMatchObject({ ok: true, events: 5 });
   });
 
   it("gives two tabs of one journey that chose different contracts one and the same case", async () => {
@@ -248,7 +270,7 @@ describe("notifyCancellation", { timeout: 60_000 }, () => {
     expect(done[0]!.token).toBe(done[1]!.token);
     expect(done.filter((result) => result.created)).toHaveLength(1);
     expect(await casesOf(subscriber.id)).toHaveLength(1);
-    expect(await jobsOfCase(done[0]!.caseId)).toHaveLength(2);
+    expect(await jobsOfCase(done[0]!.caseId)).toHaveLength(3);
   });
 
   it("lets only one of twenty concurrent journeys on one contract through; the others see it open", async () => {
@@ -281,7 +303,7 @@ describe("notifyCancellation", { timeout: 60_000 }, () => {
       .from(caseContracts)
       .where(eq(caseContracts.contractId, contract.id));
     expect(open!.n).toBe(1);
-    expect(await jobsOfCase(winner.caseId)).toHaveLength(2);
+    expect(await jobsOfCase(winner.caseId)).toHaveLength(3);
   });
 
   it("answers already_open to a second journey on the same contract later", async () => {
@@ -383,7 +405,7 @@ describe("notifyCancellation", { timeout: 60_000 }, () => {
     });
     expect(Buffer.compare(docs[0]!.bytes, bytes)).toBe(0);
 
-    expect(await verifyCaseChain(db, result.caseId)).toMatchObject({ ok: true, events: 4 });
+    expect(await verifyCaseChain(db, result.caseId)).toMatchObject({ ok: true, events: 6 });
     const [created] = await db
       .select()
       .from(auditEvents)

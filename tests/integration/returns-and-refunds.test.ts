@@ -98,6 +98,8 @@ interface CamilleOptions {
   decoderChargeCents?: number;
   creditBalanceCents?: number;
   idempotencyKey?: string;
+  /** A remote control to give back, announced with no non-return charge and no deposit. */
+  withRemote?: boolean;
 }
 
 /** Camille Martin, her bundle with a box and a decoder, and her notice (the real notify path). */
@@ -133,6 +135,16 @@ async function notifiedCamille(options: CamilleOptions = {}) {
     depositCents: 3000,
     nonReturnChargeCents: options.decoderChargeCents ?? 9000,
   });
+  const remote = options.withRemote
+    ? await insertEquipment(db, {
+        contractId: contract.id,
+        kind: "remote",
+        model: "Nébula Remote",
+        mustReturn: true,
+        depositCents: 0,
+        nonReturnChargeCents: 0,
+      })
+    : null;
   const result = await notifyCancellation(
     { db, jobs, secret: SECRET, now: () => NOTIFY_NOW },
     {
@@ -157,6 +169,7 @@ async function notifiedCamille(options: CamilleOptions = {}) {
     contract,
     box,
     decoder,
+    remote,
     caseId: result.caseId,
     reference: result.reference,
     returnId: equipmentReturn.id,
@@ -508,6 +521,9 @@ describe("reception at the warehouse", () => {
       { returnNumber: camille.returnNumber, status: "received", method: null },
       { returnNumber: camille.returnNumber, status: "inspected", method: null },
     ]);
+    // The deposit's update is part of the reception: same time in the trail and on the row.
+    expect(events.at(-1)).toMatchObject({ type: "refund.updated", occurredAt: DECODER_BACK });
+    expect(deposit.updatedAt).toEqual(DECODER_BACK);
     expect(events.filter((event) => event.type === "refund.updated").at(-1)?.data).toEqual({
       refundId: deposit.id,
       kind: "deposit",
@@ -642,7 +658,8 @@ describe("return deadline", () => {
         reasonCode: "equipment_charged",
       },
     ]);
-    expect(chargeEvents[2]!.occurredAt).toEqual(DAY_AFTER);
+    for (const event of chargeEvents) expect(event.occurredAt).toEqual(DAY_AFTER);
+    expect(deposit.updatedAt).toEqual(DAY_AFTER);
     expect(await jobsOf(camille.caseId, "return.send-charged")).toEqual([
       { caseId: camille.caseId },
     ]);
@@ -675,6 +692,7 @@ describe("return deadline", () => {
     );
 
     // A withheld deposit is not paid.
+    const mailed = await snapshot(camille.caseId);
     expect(
       await refundAction(
         deposit.id,
@@ -686,7 +704,7 @@ describe("return deadline", () => {
       kind: "refused",
       from: "withheld",
     });
-    expect(await snapshot(camille.caseId)).toEqual(charged);
+    expect(await snapshot(camille.caseId)).toEqual(mailed);
     expect(await verifyCaseChain(db, camille.caseId)).toMatchObject({ ok: true });
   });
 
@@ -857,6 +875,44 @@ describe("return deadline", () => {
     expect(await check(new Date("2027-01-09T09:00:00Z"))).toEqual({ reminders: 0, charged: 0 });
     expect([await snapshot(withheld.caseId), await snapshot(offset.caseId)]).toEqual(settled);
   });
+
+  it("does not hold the deposit back for an item announced with no charge that never comes back", async () => {
+    const camille = await notifiedCamille({ withRemote: true });
+    const staff = await staffActor();
+    await receive(
+      staff,
+      camille.returnId,
+      [
+        [camille.box, "ok"],
+        [camille.decoder, "ok"],
+      ],
+      BOX_BACK,
+    );
+    // The remote is still expected: the deposit waits.
+    expect(await returnOf(camille.caseId)).toMatchObject({ status: "received" });
+    expect(await refundOf(camille.caseId)).toMatchObject({
+      status: "scheduled",
+      legalDueDate: null,
+    });
+
+    expect(await check(DAY_AFTER)).toEqual({ reminders: 0, charged: 1 });
+    expect(await itemOf(camille.returnId, camille.remote!)).toMatchObject({
+      chargeCents: 0,
+      receivedAt: null,
+    });
+    // Nothing was charged: the whole deposit is owed, 10 days from the day the deadline passed.
+    expect(await refundOf(camille.caseId)).toMatchObject({
+      status: "due",
+      offsetCents: 0,
+      clockStartedOn: CHARGE_DAY,
+      legalDueDate: "2027-01-14",
+    });
+    // …and no "non-return charge" email for a charge of nothing.
+    expect(await jobsOf(camille.caseId, "return.send-charged")).toEqual([]);
+    const once = await snapshot(camille.caseId);
+    expect(await check(new Date("2027-01-05T09:00:00Z"))).toEqual({ reminders: 0, charged: 0 });
+    expect(await snapshot(camille.caseId)).toEqual(once);
+  });
 });
 
 describe("refund actions", () => {
@@ -1001,6 +1057,60 @@ describe("refund actions", () => {
     expect(depositEmail.text).toContain("Nous vous avons remboursé 79,00 € le 18 décembre 2026");
     expect(depositEmail.text).toContain("Montant versé : 79,00 €.");
     expect(await jobsOf(camille.caseId, "refund.send-issued")).toHaveLength(2);
+    expect(await verifyCaseChain(db, camille.caseId)).toMatchObject({ ok: true });
+  });
+});
+
+describe("deposit held back by operations", () => {
+  it("keeps its hold while the equipment comes back, and once released is due by the legal date", async () => {
+    const camille = await notifiedCamille();
+    const staff = await staffActor();
+    const deposit = await refundOf(camille.caseId);
+    expect(
+      await refundAction(
+        deposit.id,
+        { kind: "withhold", reason: "unpaid_invoice" },
+        staff,
+        new Date("2026-12-01T10:00:00Z"),
+      ),
+    ).toMatchObject({
+      kind: "done",
+      refund: { status: "withheld", withheldReason: "unpaid_invoice" },
+    });
+
+    await receive(staff, camille.returnId, [[camille.box, "ok"]], BOX_BACK);
+    await receive(staff, camille.returnId, [[camille.decoder, "ok"]], DECODER_BACK);
+    expect(await returnOf(camille.caseId)).toMatchObject({ status: "inspected" });
+    // Held for another reason than the charges: the reception does not release it.
+    expect(await refundOf(camille.caseId)).toMatchObject({
+      status: "withheld",
+      withheldReason: "unpaid_invoice",
+      legalDueDate: null,
+    });
+
+    const releasedAt = new Date("2026-12-18T10:00:00Z");
+    const released = await refundAction(deposit.id, { kind: "release" }, staff, releasedAt);
+    // The legal clock ran from the day the last item came back (L224-35), hold or not.
+    expect(released).toMatchObject({
+      kind: "done",
+      refund: {
+        status: "due",
+        withheldReason: null,
+        clockStartedOn: "2026-12-15",
+        legalDueDate: "2026-12-25",
+      },
+    });
+    expect(await refundOf(camille.caseId)).toMatchObject({
+      status: "due",
+      withheldReason: null,
+      offsetCents: 0,
+      clockStartedOn: "2026-12-15",
+      legalDueDate: "2026-12-25",
+    });
+    expect(await refundAction(deposit.id, { kind: "release" }, staff, releasedAt)).toEqual({
+      kind: "refused",
+      from: "due",
+    });
     expect(await verifyCaseChain(db, camille.caseId)).toMatchObject({ ok: true });
   });
 });

@@ -5,7 +5,14 @@ import { STAFF_ACCESS, STAFF_PUBLIC_PATHS, type StaffAccess } from "../../app/au
 import { STAFF_ROLES, type StaffRole } from "../../app/domain/enums";
 import routes from "../../app/routes";
 import { ensureTerminationLetter } from "../../app/services/ensure-termination-letter.server";
-import { cancellationCases, documents, staffUsers, unmatchedNotices } from "../../db/schema";
+import {
+  cancellationCases,
+  documents,
+  equipmentReturns,
+  refunds,
+  staffUsers,
+  unmatchedNotices,
+} from "../../db/schema";
 import { setupPortal } from "../setup/portal";
 import { getPage, postForm, signIn } from "../setup/staff-http";
 
@@ -58,13 +65,20 @@ beforeAll(async () => {
     .select({ id: staffUsers.id })
     .from(staffUsers)
     .where(and(eq(staffUsers.email, "agent@example.com")));
-  if (!letter?.caseId || !notice || !someone)
-    throw new Error("the demo data lack a case, notice or staff");
+  const [someReturn] = await db
+    .select({ returnNumber: equipmentReturns.returnNumber })
+    .from(equipmentReturns)
+    .limit(1);
+  const [someRefund] = await db.select({ id: refunds.id }).from(refunds).limit(1);
+  if (!letter?.caseId || !notice || !someone || !someReturn || !someRefund)
+    throw new Error("the demo data lack a case, notice, staff, return or refund");
   Object.assign(params, {
     caseId: letter.caseId,
     documentId: letter.id,
     noticeId: notice.id,
     staffId: someone.id,
+    returnNumber: someReturn.returnNumber,
+    refundId: someRefund.id,
   });
   for (const role of STAFF_ROLES) cookies[role] = await signIn(app.url, EMAILS[role]);
 });

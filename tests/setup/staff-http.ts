@@ -2,21 +2,26 @@ import { expect } from "vitest";
 
 export const DEMO_PASSWORD = "Nebula-demo-2026";
 
-/** A form POST as the portal's own pages send it (same Origin), without following redirects. */
+/**
+ * A form POST as the portal's own pages send it (same Origin), without following redirects.
+ * Plain fields go URL-encoded; a `FormData` (files included) goes as multipart/form-data.
+ */
 export function postForm(
   url: string,
-  fields: Record<string, string>,
+  fields: Record<string, string> | FormData,
   options: { cookie?: string; origin?: string } = {},
 ): Promise<Response> {
+  const multipart = fields instanceof FormData;
   return fetch(url, {
     method: "POST",
     redirect: "manual",
     headers: {
-      "Content-Type": "application/x-www-form-urlencoded",
+      // fetch sets multipart's Content-Type itself, with its boundary.
+      ...(multipart ? {} : { "Content-Type": "application/x-www-form-urlencoded" }),
       Origin: options.origin ?? new URL(url).origin,
       ...(options.cookie ? { Cookie: options.cookie } : {}),
     },
-    body: new URLSearchParams(fields),
+    body: multipart ? fields : new URLSearchParams(fields),
   });
 }
 

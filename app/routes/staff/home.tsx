@@ -2,9 +2,13 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireStaff } from "~/auth/require-staff.server";
 import { STAFF_ACCESS, canView } from "~/auth/staff-access";
-import { StaffHeading } from "~/components/staff-frame";
+import { refundAlarmText } from "~/components/refund-urgency";
+import { STAFF_TIME_ZONE, StaffHeading } from "~/components/staff-frame";
+import { dateInZone } from "~/domain/dates";
 import { translate } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
+import { countRefundAlarms } from "~/services/staff/list-refunds.server";
+import { countReturnsToReceive } from "~/services/staff/list-returns.server";
 import { countPendingNotices } from "~/services/staff/unmatched-notices.server";
 
 export { StaffErrorBoundary as ErrorBoundary } from "~/components/staff-error";
@@ -16,15 +20,27 @@ export const meta: MetaFunction = ({ matches }) => {
 
 export async function loader(args: LoaderFunctionArgs) {
   const { staff } = await requireStaff(args, STAFF_ACCESS.home);
-  const pendingNotices = canView(staff.role, "notices")
-    ? await countPendingNotices(args.context.db)
-    : null;
-  return { staff: { displayName: staff.displayName, role: staff.role }, pendingNotices };
+  const { db } = args.context;
+  const pendingNotices = canView(staff.role, "notices") ? await countPendingNotices(db) : null;
+  // The reception desk's and the payers' workload, for those who do that work.
+  const operating = staff.role === "operations" || staff.role === "admin";
+  const [returnsToReceive, refundAlarms] = operating
+    ? await Promise.all([
+        countReturnsToReceive(db),
+        countRefundAlarms(db, dateInZone(new Date(), STAFF_TIME_ZONE)),
+      ])
+    : [null, null];
+  return {
+    staff: { displayName: staff.displayName, role: staff.role },
+    pendingNotices,
+    returnsToReceive,
+    refundAlarms,
+  };
 }
 
 export default function StaffHome() {
   const { t } = useI18n();
-  const { staff, pendingNotices } = useLoaderData<typeof loader>();
+  const { staff, pendingNotices, returnsToReceive, refundAlarms } = useLoaderData<typeof loader>();
   return (
     <div className="stack stack--large">
       <StaffHeading
@@ -51,6 +67,33 @@ export default function StaffHome() {
             <p>{t("staff.home.noticesText", { count: pendingNotices })}</p>
             <p>
               <Link to="/staff/avis">{t("staff.home.noticesLink")}</Link>
+            </p>
+          </section>
+        ) : null}
+        {returnsToReceive !== null ? (
+          <section className="card stack stack--small" aria-labelledby="home-returns">
+            <h2 id="home-returns">{t("staff.nav.returns")}</h2>
+            <p>
+              {t(
+                returnsToReceive === 1
+                  ? "staff.home.returnsText.one"
+                  : "staff.home.returnsText.other",
+                { count: returnsToReceive },
+              )}
+            </p>
+            <p>
+              <Link to="/staff/retours">{t("staff.home.returnsLink")}</Link>
+            </p>
+          </section>
+        ) : null}
+        {refundAlarms !== null ? (
+          <section className="card stack stack--small" aria-labelledby="home-refunds">
+            <h2 id="home-refunds">{t("staff.nav.refunds")}</h2>
+            <p className={refundAlarms.overdue > 0 ? "alarm" : undefined}>
+              {refundAlarmText(t, refundAlarms)}
+            </p>
+            <p>
+              <Link to="/staff/remboursements">{t("staff.home.refundsLink")}</Link>
             </p>
           </section>
         ) : null}

@@ -11,7 +11,12 @@ import { SYSTEM_ACTOR, NO_REQUEST } from "../../audit/events";
 import { recordEvent } from "../../audit/record-event.server";
 import { dateInZone } from "../../domain/dates";
 import { packFor } from "../../domain/jurisdictions";
-import { assertReturnTransition, isPastDeadline, reminderDue } from "../../domain/returns";
+import {
+  assertReturnTransition,
+  isOpenReturn,
+  isPastDeadline,
+  reminderDue,
+} from "../../domain/returns";
 import type { AppJobCatalogue } from "../../jobs/catalogue";
 import type { JobQueue } from "../../jobs/job-queue.server";
 import { settleDeposit } from "./settle-deposit.server";
@@ -39,7 +44,7 @@ export async function checkReturnDeadlines(deps: {
     .innerJoin(cancellationCases, eq(cancellationCases.id, equipmentReturns.caseId))
     .where(
       and(
-        inArray(equipmentReturns.status, ["awaiting_shipment", "received"]),
+        inArray(equipmentReturns.status, ["awaiting_shipment", "in_transit", "received"]),
         inArray(cancellationCases.status, ["received", "confirmed", "effective"]),
       ),
     );
@@ -54,12 +59,13 @@ export async function checkReturnDeadlines(deps: {
         .for("update", { of: equipmentReturns });
       if (!row) return null;
       const { equipmentReturn } = row;
-      if (equipmentReturn.status !== "awaiting_shipment" && equipmentReturn.status !== "received")
-        return null;
+      if (!isOpenReturn(equipmentReturn.status)) return null;
       const pack = packFor(row.case.jurisdiction);
       const today = dateInZone(now, pack.timeZone);
 
       if (!isPastDeadline(equipmentReturn.deadline, today)) {
+        // A parcel on its way needs no reminder.
+        if (equipmentReturn.status === "in_transit") return null;
         const key = reminderDue(equipmentReturn.deadline, today);
         if (key === null) return null;
         const [sent] = await tx
@@ -104,6 +110,7 @@ export async function checkReturnDeadlines(deps: {
         .where(and(eq(returnItems.returnId, equipmentReturn.id), isNull(returnItems.receivedAt)))
         .returning({ equipmentId: returnItems.equipmentId, chargeCents: returnItems.chargeCents });
       if (missing.length === 0) return null;
+      const chargeCents = missing.reduce((sum, item) => sum + item.chargeCents, 0);
       const audit = { caseId: row.case.id, actor: SYSTEM_ACTOR, meta: NO_REQUEST, occurredAt: now };
       assertReturnTransition(equipmentReturn.status, "overdue");
       assertReturnTransition("overdue", "charged");
@@ -127,7 +134,7 @@ export async function checkReturnDeadlines(deps: {
         data: {
           returnNumber: equipmentReturn.returnNumber,
           equipmentIds: missing.map((item) => item.equipmentId),
-          chargeCents: missing.reduce((sum, item) => sum + item.chargeCents, 0),
+          chargeCents,
         },
       });
       await settleDeposit(tx, {
@@ -135,8 +142,11 @@ export async function checkReturnDeadlines(deps: {
         jurisdiction: row.case.jurisdiction,
         actor: SYSTEM_ACTOR,
         meta: NO_REQUEST,
+        now,
       });
-      await deps.jobs.enqueue(tx, "return.send-charged", { caseId: row.case.id });
+      // An item announced without a charge costs nothing: no "non-return charge" email for it.
+      if (chargeCents > 0)
+        await deps.jobs.enqueue(tx, "return.send-charged", { caseId: row.case.id });
       return "charged" as const;
     });
     if (outcome === "reminder") run.reminders += 1;

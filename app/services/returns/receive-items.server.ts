@@ -45,6 +45,11 @@ export async function receiveItems(
   },
 ): Promise<ReceiveResult> {
   const now = input.now ?? new Date();
+  // One line per device: the same device ticked twice counts once.
+  const items = input.items.filter(
+    (item, index) =>
+      input.items.findIndex((other) => other.equipmentId === item.equipmentId) === index,
+  );
   return deps.db.transaction(async (tx) => {
     const [equipmentReturn] = await tx
       .select()
@@ -67,7 +72,7 @@ export async function receiveItems(
       .select()
       .from(returnItems)
       .where(eq(returnItems.returnId, equipmentReturn.id));
-    for (const item of input.items) {
+    for (const item of items) {
       const row = rows.find((candidate) => candidate.equipmentId === item.equipmentId);
       if (!row) return { kind: "unknown_item", equipmentId: item.equipmentId };
       if (row.receivedAt !== null)
@@ -78,7 +83,7 @@ export async function receiveItems(
     const receptionId = randomUUID();
     const recorded: { equipmentId: string; condition: ItemCondition; photoDocumentId?: string }[] =
       [];
-    for (const item of input.items) {
+    for (const item of items) {
       let photoDocumentId: string | undefined;
       if (item.photo) {
         const sha256 = createHash("sha256").update(item.photo.bytes).digest("hex");
@@ -160,6 +165,7 @@ export async function receiveItems(
         jurisdiction: caseRow.jurisdiction,
         actor: input.actor,
         meta: input.meta,
+        now,
       });
       await deps.jobs.enqueue(tx, "return.send-receipt", { caseId: caseRow.id, receptionId });
     }

@@ -9,6 +9,7 @@ import { packFor } from "../../domain/jurisdictions";
 import { assertRefundTransition, InvalidTransition } from "../../domain/returns";
 import type { AppJobCatalogue } from "../../jobs/catalogue";
 import type { JobQueue } from "../../jobs/job-queue.server";
+import { settleDeposit } from "./settle-deposit.server";
 
 /** Why a payment failed or a refund is held back: codes, shown translated, never free text. */
 export const REFUND_FAILURE_REASONS = ["bank_rejected", "account_closed", "other"] as const;
@@ -54,14 +55,22 @@ export async function applyRefundAction(
       .for("update", { of: refunds });
     if (!row) return { kind: "not_found" };
     const { refund } = row;
-    const target = TARGET[action.kind];
     if (
       action.kind === "last_invoice_paid" &&
       (refund.kind === "deposit" || refund.status !== "scheduled")
     )
       return { kind: "refused", from: refund.status };
-    if (action.kind === "release" && refund.status !== "withheld")
+    // A deposit the charges took whole has nothing to release; a refund withheld before its
+    // clock started goes back to waiting for it.
+    if (
+      action.kind === "release" &&
+      (refund.status !== "withheld" || refund.withheldReason === "equipment_charged")
+    )
       return { kind: "refused", from: refund.status };
+    const target =
+      action.kind === "release" && refund.clockStartedOn === null
+        ? "scheduled"
+        : TARGET[action.kind];
     try {
       assertRefundTransition(refund.status, target);
     } catch (error) {
@@ -117,6 +126,18 @@ export async function applyRefundAction(
         caseId: refund.caseId,
         refundId: refund.id,
       });
+    // A deposit held back while its equipment came back: its legal clock ran from the return.
+    if (action.kind === "release" && refund.kind === "deposit") {
+      await settleDeposit(tx, {
+        caseId: refund.caseId,
+        jurisdiction: row.jurisdiction,
+        actor: input.actor,
+        meta: input.meta,
+        now,
+      });
+      const [settled] = await tx.select().from(refunds).where(eq(refunds.id, refund.id));
+      return { kind: "done", refund: settled! };
+    }
     return { kind: "done", refund: updated! };
   });
 }

@@ -16,7 +16,14 @@ import { assertRefundTransition, depositStatement } from "../../domain/returns";
  */
 export async function settleDeposit(
   tx: Queryable,
-  input: { caseId: string; jurisdiction: Jurisdiction; actor: Actor; meta: RequestMeta },
+  input: {
+    caseId: string;
+    jurisdiction: Jurisdiction;
+    actor: Actor;
+    meta: RequestMeta;
+    /** The time of the operation that settles it (reception, charge, release). */
+    now: Date;
+  },
 ): Promise<void> {
   const [deposit] = await tx
     .select()
@@ -35,7 +42,9 @@ export async function settleDeposit(
     .select()
     .from(returnItems)
     .where(eq(returnItems.returnId, equipmentReturn.id));
-  if (items.some((item) => item.receivedAt === null && item.chargeCents === 0)) return;
+  // Settled once every item is back, or the deadline passed and those missing were charged —
+  // possibly nothing, for an item announced without a non-return charge.
+  if (equipmentReturn.chargedAt === null && items.some((item) => item.receivedAt === null)) return;
 
   const pack = packFor(input.jurisdiction);
   const settledOn: IsoDate[] = items.map((item) =>
@@ -63,7 +72,7 @@ export async function settleDeposit(
       clockStartedOn,
       legalDueDate,
       withheldReason: status === "withheld" ? "equipment_charged" : null,
-      updatedAt: new Date(),
+      updatedAt: input.now,
     })
     .where(eq(refunds.id, deposit.id));
   await recordEvent(tx, {
@@ -71,6 +80,7 @@ export async function settleDeposit(
     type: "refund.updated",
     actor: input.actor,
     meta: input.meta,
+    occurredAt: input.now,
     data: {
       refundId: deposit.id,
       kind: "deposit",

@@ -1,7 +1,7 @@
 import { asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import { cancellationCases, equipmentReturns, returnItems } from "../../../db/schema";
-import type { ReturnStatus } from "../../domain/enums";
+import type { ReturnMethod, ReturnStatus } from "../../domain/enums";
 import { normaliseReference } from "../../domain/reference";
 import { OPEN_RETURN_STATUSES } from "../../domain/returns";
 
@@ -21,7 +21,7 @@ export interface ReturnListRow {
   id: string;
   returnNumber: string;
   status: ReturnStatus;
-  method: string | null;
+  method: ReturnMethod | null;
   deadline: string;
   caseId: string;
   caseReference: string;

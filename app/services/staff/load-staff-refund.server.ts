@@ -54,10 +54,7 @@ export async function loadStaffRefund(db: Db, refundId: string) {
     .from(auditEvents)
     .leftJoin(
       staffUsers,
-      and(
-        eq(auditEvents.actorType, "staff"),
-        eq(sql`${staffUsers.id}::text`, auditEvents.actorId),
-      ),
+      and(eq(auditEvents.actorType, "staff"), eq(sql`${staffUsers.id}::text`, auditEvents.actorId)),
     )
     .where(
       and(
