@@ -131,7 +131,7 @@ describe("the subscriber's easy exit", { timeout: 60_000 }, () => {
     await page
       .getByText("Votre résiliation est annulée. Votre contrat continue.", { exact: false })
       .waitFor();
-    expect(await page.locator(".badge").innerText()).toBe("Annulée");
+    expect(await page.locator(".badge").first().innerText()).toBe("Annulée");
     const withdrawn = await caseByReference(reference);
     expect(withdrawn.status).toBe("withdrawn");
     expect(await verifyCaseChain(app.portal().database.db, row.id)).toMatchObject({ ok: true });
