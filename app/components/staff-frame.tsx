@@ -151,3 +151,36 @@ export function RefundStatusBadge({ status }: { status: RefundStatus }) {
     </span>
   );
 }
+
+/** The filter tabs above a staff list: one link per value, the current one marked. */
+export function StatusTabs<T extends string>({
+  label,
+  path,
+  values,
+  current,
+  labelOf,
+}: {
+  label: string;
+  /** The list's path; each tab adds `?statut=<value>`. */
+  path: string;
+  values: readonly T[];
+  current: T;
+  labelOf: (value: T) => string;
+}) {
+  return (
+    <nav aria-label={label} className="tabs">
+      <ul role="list">
+        {values.map((value) => (
+          <li key={value}>
+            <Link
+              to={`${path}?statut=${value}`}
+              aria-current={value === current ? "page" : undefined}
+            >
+              {labelOf(value)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}

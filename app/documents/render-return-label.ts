@@ -1,9 +1,7 @@
-import { createHash } from "node:crypto";
+import { createArchivalPdf, safeFileName } from "./archival-pdf";
 // The "node" entry point: the package root offers TypeScript's Bundler resolution no condition.
 import bwipjs from "bwip-js/node";
-import PDFDocument from "pdfkit";
 import type { IsoDate } from "../domain/dates";
-import { loadLetterFontsInto } from "./fonts";
 import type { ReturnLabelData } from "./return-label-data";
 import {
   returnLabelTemplate,
@@ -26,12 +24,7 @@ export const RETURN_LABEL_CONTENT_TYPE = "application/pdf";
 /** e.g. `etiquette-retour-RT-7K3M-9QPD.pdf`: the template's name, folded to safe ASCII. */
 export function returnLabelFileName(data: ReturnLabelData): string {
   const t = returnLabelText(returnLabelTemplate(data.jurisdiction, data.language));
-  return t("document.fileName", { returnNumber: data.returnNumber })
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^A-Za-z0-9._-]+/g, "-")
-    .replace(/-{2,}/g, "-")
-    .replace(/^-|-$/g, "");
+  return safeFileName(t("document.fileName", { returnNumber: data.returnNumber }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,11 +82,6 @@ function longDate(date: IsoDate, locale: string): string {
   return format.format(
     new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))),
   );
-}
-
-/** pdfkit copies Title/Author into the XMP packet unescaped: keep them well-formed XML. */
-function xmpSafe(text: string): string {
-  return text.replace(/&/g, "+").replace(/[<>]/g, "");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -555,7 +543,6 @@ function footers(ctx: Context): void {
 
 // pdfkit computes the file ID from the info dictionary at construction; we pin it to the return
 // instead. `_id` is pdfkit's own field, not in its typings.
-type DocumentWithId = PDFKit.PDFDocument & { _id: Uint8Array };
 
 export async function renderReturnLabel(data: ReturnLabelData): Promise<Buffer> {
   const t = returnLabelText(returnLabelTemplate(data.jurisdiction, data.language));
@@ -564,42 +551,13 @@ export async function renderReturnLabel(data: ReturnLabelData): Promise<Buffer> 
   if (Number.isNaN(createdAt.getTime())) throw new RangeError(`bad createdAt: ${data.createdAt}`);
   if (data.items.length === 0) throw new RangeError("a return label needs at least one item");
 
-  const doc = new PDFDocument({
-    size: "A4",
+  const { doc, bytes: done } = createArchivalPdf({
     margins: MARGIN,
-    // No default font (Helvetica is never embedded): see renderTerminationLetter.
-    font: "",
-    pdfVersion: "1.7",
-    subset: "PDF/A-2b",
-    tagged: true,
-    lang: locale,
-    displayTitle: true,
-    bufferPages: true,
-    info: {
-      Title: xmpSafe(`${t("document.title")} — ${data.returnNumber}`),
-      Author: xmpSafe(data.operator.legalName),
-      Creator: "Easy Exit",
-      Producer: "Easy Exit (PDFKit)",
-      CreationDate: createdAt,
-      ModDate: createdAt,
-    },
-  });
-  (doc as DocumentWithId)._id = createHash("md5")
-    .update(`return_label:${data.returnNumber}:${data.createdAt}`)
-    .digest();
-  // pdfkit writes xmp:CreateDate but not xmp:ModifyDate; PDF/A wants the Info ModDate mirrored.
-  doc.appendXML(`
-        <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
-            <xmp:ModifyDate>${createdAt.toISOString().split(".")[0]}Z</xmp:ModifyDate>
-        </rdf:Description>
-        `);
-  loadLetterFontsInto(doc);
-
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
+    locale,
+    title: `${t("document.title")} — ${data.returnNumber}`,
+    author: data.operator.legalName,
+    date: createdAt,
+    idSeed: `return_label:${data.returnNumber}:${data.createdAt}`,
   });
 
   const root = doc.struct("Document");

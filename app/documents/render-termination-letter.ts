@@ -1,9 +1,7 @@
-import { createHash } from "node:crypto";
-import PDFDocument from "pdfkit";
+import { createArchivalPdf, safeFileName } from "./archival-pdf";
 import type { ContractSummary, ReturnItemSummary } from "../domain/cancellation-summary";
 import { addDays, type IsoDate } from "../domain/dates";
 import type { FeeLine, RefundExpectation } from "../domain/jurisdictions/types";
-import { loadLetterFontsInto } from "./fonts";
 import { isPlainSentence, letterTemplate, letterText, type LetterText } from "./letter-template";
 import type { TerminationLetterData } from "./termination-letter-data";
 import { formatPhoneNumber as formatPhone } from "../domain/identification";
@@ -18,12 +16,7 @@ export const TERMINATION_LETTER_CONTENT_TYPE = "application/pdf";
 /** e.g. `lettre-de-resiliation-RX-7K3M-9QPD.pdf`: the template's name, folded to safe ASCII. */
 export function terminationLetterFileName(data: TerminationLetterData): string {
   const t = letterText(letterTemplate(data.jurisdiction, data.language));
-  return t("document.fileName", { reference: data.caseReference })
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/[^A-Za-z0-9._-]+/g, "-")
-    .replace(/-{2,}/g, "-")
-    .replace(/^-|-$/g, "");
+  return safeFileName(t("document.fileName", { reference: data.caseReference }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -128,11 +121,6 @@ function formats(locale: string, timeZone: string): Formats {
       }).format(new Date(iso));
     },
   };
-}
-
-/** pdfkit copies Title/Author into the XMP packet unescaped: keep them well-formed XML. */
-function xmpSafe(text: string): string {
-  return text.replace(/&/g, "+").replace(/[<>]/g, "");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -945,7 +933,6 @@ function footers(ctx: Context): void {
 
 // pdfkit computes the file ID from the info dictionary at construction; we pin it to the case's
 // document key instead (TOOLCHAIN.md). `_id` is pdfkit's own field, not in its typings.
-type DocumentWithId = PDFKit.PDFDocument & { _id: Uint8Array };
 
 export async function renderTerminationLetter(data: TerminationLetterData): Promise<Buffer> {
   const t = letterText(letterTemplate(data.jurisdiction, data.language));
@@ -955,42 +942,13 @@ export async function renderTerminationLetter(data: TerminationLetterData): Prom
     throw new RangeError(`bad receivedAt: ${data.receivedAt}`);
   }
 
-  const doc = new PDFDocument({
-    size: "A4",
+  const { doc, bytes: done } = createArchivalPdf({
     margins: MARGIN,
-    // No default font: pdfkit would load Helvetica, which is never embedded (not PDF/A). Ours are
-    // registered under names (loadLetterFontsInto), so that switching fonts is a lookup: a parsed
-    // font given here would be compared again with the loaded one on every switch.
-    font: "",
-    pdfVersion: "1.7",
-    subset: "PDF/A-2b",
-    tagged: true,
-    lang: locale,
-    displayTitle: true,
-    bufferPages: true,
-    info: {
-      Title: xmpSafe(`${t("document.title")} — ${data.caseReference}`),
-      Author: xmpSafe(data.operator.legalName),
-      Creator: "Easy Exit",
-      Producer: "Easy Exit (PDFKit)",
-      CreationDate: receivedAt,
-      ModDate: receivedAt,
-    },
-  });
-  (doc as DocumentWithId)._id = createHash("md5").update(data.documentKey).digest();
-  // pdfkit writes xmp:CreateDate but not xmp:ModifyDate; PDF/A wants the Info ModDate mirrored.
-  doc.appendXML(`
-        <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
-            <xmp:ModifyDate>${receivedAt.toISOString().split(".")[0]}Z</xmp:ModifyDate>
-        </rdf:Description>
-        `);
-  loadLetterFontsInto(doc);
-
-  const chunks: Buffer[] = [];
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
+    locale,
+    title: `${t("document.title")} — ${data.caseReference}`,
+    author: data.operator.legalName,
+    date: receivedAt,
+    idSeed: data.documentKey,
   });
 
   const root = doc.struct("Document");

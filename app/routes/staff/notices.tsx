@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireStaff } from "~/auth/require-staff.server";
 import { STAFF_ACCESS } from "~/auth/staff-access";
-import { STAFF_TIME_ZONE, StaffHeading } from "~/components/staff-frame";
+import { STAFF_TIME_ZONE, StaffHeading, StatusTabs } from "~/components/staff-frame";
 import { NOTICE_STATUSES } from "~/domain/enums";
 import { formatDateTime, translate } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
@@ -38,20 +38,13 @@ export default function StaffNotices() {
   return (
     <div className="stack stack--large">
       <StaffHeading title={t("staff.notices.title")} lead={t("staff.notices.lead")} />
-      <nav aria-label={t("staff.notices.tabsLabel")} className="tabs">
-        <ul role="list">
-          {NOTICE_STATUSES.map((value) => (
-            <li key={value}>
-              <Link
-                to={`/staff/avis?statut=${value}`}
-                aria-current={value === status ? "page" : undefined}
-              >
-                {t(`staff.noticeStatus.${value}`)}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <StatusTabs
+        label={t("staff.notices.tabsLabel")}
+        path="/staff/avis"
+        values={NOTICE_STATUSES}
+        current={status}
+        labelOf={(value) => t(`staff.noticeStatus.${value}`)}
+      />
       {rows.length === 0 ? (
         <div className="notice notice--success">
           <p>{t(status === "pending" ? "staff.notices.emptyPending" : "staff.notices.empty")}</p>

@@ -3,7 +3,12 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireStaff } from "~/auth/require-staff.server";
 import { STAFF_ACCESS } from "~/auth/staff-access";
 import { UrgencyFlag, refundAlarmText } from "~/components/refund-urgency";
-import { RefundStatusBadge, STAFF_TIME_ZONE, StaffHeading } from "~/components/staff-frame";
+import {
+  RefundStatusBadge,
+  STAFF_TIME_ZONE,
+  StaffHeading,
+  StatusTabs,
+} from "~/components/staff-frame";
 import { dateInZone, daysBetween } from "~/domain/dates";
 import { refundUrgency } from "~/domain/returns";
 import { formatDate, formatMoney, translate } from "~/i18n/i18n";
@@ -61,20 +66,13 @@ export default function StaffRefunds() {
           <strong>{refundAlarmText(t, alarms)}</strong>
         </p>
       </div>
-      <nav aria-label={t("staff.refunds.tabsLabel")} className="tabs">
-        <ul role="list">
-          {TABS.map((value) => (
-            <li key={value}>
-              <Link
-                to={`/staff/remboursements?statut=${value}`}
-                aria-current={value === tab ? "page" : undefined}
-              >
-                {t(`staff.refunds.tab.${value}`)}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <StatusTabs
+        label={t("staff.refunds.tabsLabel")}
+        path="/staff/remboursements"
+        values={TABS}
+        current={tab}
+        labelOf={(value) => t(`staff.refunds.tab.${value}`)}
+      />
       {rows.length === 0 ? (
         <div className="notice notice--success">
           <p>{t(`staff.refunds.empty.${tab}`)}</p>

@@ -3,7 +3,12 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireStaff } from "~/auth/require-staff.server";
 import { STAFF_ACCESS } from "~/auth/staff-access";
-import { ReturnStatusBadge, STAFF_TIME_ZONE, StaffHeading } from "~/components/staff-frame";
+import {
+  ReturnStatusBadge,
+  STAFF_TIME_ZONE,
+  StaffHeading,
+  StatusTabs,
+} from "~/components/staff-frame";
 import { dateInZone } from "~/domain/dates";
 import { isOpenReturn, isPastDeadline } from "~/domain/returns";
 import { formatDate, translate } from "~/i18n/i18n";
@@ -96,20 +101,13 @@ export default function StaffReturns() {
 
       <section className="stack" aria-labelledby="returns-list">
         <h2 id="returns-list">{t("staff.returns.listTitle")}</h2>
-        <nav aria-label={t("staff.returns.tabsLabel")} className="tabs">
-          <ul role="list">
-            {TABS.map((value) => (
-              <li key={value}>
-                <Link
-                  to={`/staff/retours?statut=${value}`}
-                  aria-current={value === tab ? "page" : undefined}
-                >
-                  {t(`staff.returns.tab.${value}`)}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <StatusTabs
+          label={t("staff.returns.tabsLabel")}
+          path="/staff/retours"
+          values={TABS}
+          current={tab}
+          labelOf={(value) => t(`staff.returns.tab.${value}`)}
+        />
         {rows.length === 0 ? (
           <div className="notice notice--success">
             <p>{t(`staff.returns.empty.${tab}`)}</p>
