@@ -61,6 +61,10 @@ export function assertRefundTransition(from: RefundStatus, to: RefundStatus): vo
     throw new InvalidTransition("refund", from, to);
 }
 
+/** Why a payment failed or a refund is held back: codes, shown translated, never free text. */
+export const REFUND_FAILURE_REASONS = ["bank_rejected", "account_closed", "other"] as const;
+export const REFUND_WITHHOLD_REASONS = ["unpaid_invoice", "fraud_check", "other"] as const;
+
 /** Returns that still expect items (reminders, deadline, reception, carrier events). */
 export const OPEN_RETURN_STATUSES = ["awaiting_shipment", "in_transit", "received"] as const;
 

@@ -16,16 +16,11 @@ import { UrgencyFlag } from "~/components/refund-urgency";
 import { RefundStatusBadge, STAFF_TIME_ZONE } from "~/components/staff-frame";
 import { dateInZone, daysBetween } from "~/domain/dates";
 import type { RefundStatus } from "~/domain/enums";
-import { refundUrgency } from "~/domain/returns";
+import { REFUND_FAILURE_REASONS, REFUND_WITHHOLD_REASONS, refundUrgency } from "~/domain/returns";
 import { formatDate, formatDateTime, formatMoney, translate, type MessageKey } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
 import { fieldErrors, textValues } from "~/routes/public/form-data";
-import {
-  applyRefundAction,
-  REFUND_FAILURE_REASONS,
-  REFUND_WITHHOLD_REASONS,
-  type RefundAction,
-} from "~/services/returns/refund-actions.server";
+import { applyRefundAction, type RefundAction } from "~/services/returns/refund-actions.server";
 import { recordCaseView } from "~/services/staff/load-staff-case.server";
 import { loadStaffRefund } from "~/services/staff/load-staff-refund.server";
 import { IssueRefundSchema, lastInvoicePaidSchema } from "./schemas";
@@ -114,8 +109,6 @@ export async function loader(args: LoaderFunctionArgs) {
         : 0,
     daysLeft: refund.legalDueDate ? daysBetween(today, refund.legalDueDate) : null,
     today,
-    failureReasons: REFUND_FAILURE_REASONS,
-    withholdReasons: REFUND_WITHHOLD_REASONS,
     canAct: (STAFF_ACCESS.refundDetail.act as readonly string[]).includes(staff.staff.role),
   };
 }
@@ -400,7 +393,7 @@ export default function StaffRefundDetail() {
               title={t("staff.refund.failTitle")}
               label={t("staff.refund.failReason")}
               submit={t("staff.refund.failSubmit")}
-              reasons={loaded.failureReasons}
+              reasons={REFUND_FAILURE_REASONS}
               error={errors.reason}
               busy={busy}
             />
@@ -413,7 +406,7 @@ export default function StaffRefundDetail() {
               title={t("staff.refund.withholdTitle")}
               label={t("staff.refund.withholdReasonLabel")}
               submit={t("staff.refund.withholdSubmit")}
-              reasons={loaded.withholdReasons}
+              reasons={REFUND_WITHHOLD_REASONS}
               error={errors.withholdReason}
               busy={busy}
             />

@@ -6,14 +6,15 @@ import { recordEvent } from "../../audit/record-event.server";
 import type { IsoDate } from "../../domain/dates";
 import type { RefundStatus } from "../../domain/enums";
 import { packFor } from "../../domain/jurisdictions";
-import { assertRefundTransition, InvalidTransition } from "../../domain/returns";
+import {
+  assertRefundTransition,
+  InvalidTransition,
+  type REFUND_FAILURE_REASONS,
+  type REFUND_WITHHOLD_REASONS,
+} from "../../domain/returns";
 import type { AppJobCatalogue } from "../../jobs/catalogue";
 import type { JobQueue } from "../../jobs/job-queue.server";
 import { settleDeposit } from "./settle-deposit.server";
-
-/** Why a payment failed or a refund is held back: codes, shown translated, never free text. */
-export const REFUND_FAILURE_REASONS = ["bank_rejected", "account_closed", "other"] as const;
-export const REFUND_WITHHOLD_REASONS = ["unpaid_invoice", "fraud_check", "other"] as const;
 
 export type RefundAction =
   | { kind: "issue"; paymentReference: string }
