@@ -45,6 +45,7 @@ import {
   TERMINATION_TYPES,
   WEBHOOK_DELIVERY_STATUSES,
   WEBHOOK_EVENT_TYPES,
+  WINBACK_CLOSE_REASONS,
   WINBACK_QUEUES,
   WINBACK_STATUSES,
 } from "../app/domain/enums";
@@ -99,6 +100,9 @@ export const operators = pgTable(
     returnAddress: text("return_address").notNull(),
     auditRetentionYears: integer("audit_retention_years").notNull().default(5),
     prospectRetentionMonths: integer("prospect_retention_months").notNull().default(36),
+    /** Retention policy: contact attempts per win-back item, and how long an item stays open. */
+    winbackMaxAttempts: integer("winback_max_attempts").notNull().default(2),
+    winbackMaxAgeDays: integer("winback_max_age_days").notNull().default(30),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -110,6 +114,10 @@ export const operators = pgTable(
     check(
       "operator_retention_check",
       sql`${t.auditRetentionYears} >= 1 and ${t.prospectRetentionMonths} >= 0`,
+    ),
+    check(
+      "operator_winback_policy_check",
+      sql`${t.winbackMaxAttempts} between 1 and 10 and ${t.winbackMaxAgeDays} between 1 and 365`,
     ),
   ],
 );
@@ -157,12 +165,15 @@ export const subscribers = pgTable(
     language: text("language").$type<(typeof LANGUAGES)[number]>().notNull().default("fr"),
     marketingSuppressed: boolean("marketing_suppressed").notNull().default(false),
     marketingSuppressedAt: instant("marketing_suppressed_at"),
+    /** SHA-256 of the "stop contacting me" link's token (derived, so every email has the same link). */
+    stopContactTokenHash: char("stop_contact_token_hash", { length: 64 }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("subscriber_customer_number_key").on(t.operatorId, t.customerNumber),
     uniqueIndex("subscriber_external_id_key").on(t.operatorId, t.externalId),
+    uniqueIndex("subscriber_stop_contact_token_key").on(t.stopContactTokenHash),
     index("subscriber_email_idx").on(sql`lower(${t.email})`),
     index("subscriber_name_key_idx").on(t.nameKey),
     check("subscriber_language_check", oneOf(t.language, LANGUAGES)),
@@ -732,6 +743,30 @@ export const offers = pgTable(
   (t) => [uniqueIndex("offer_code_key").on(t.operatorId, t.code)],
 );
 
+/**
+ * Where a survey answer with consent goes, per exit reason: a queue (or none) and how soon the
+ * first contact is due. Admin edits it; a reason without a row follows DEFAULT_ROUTING.
+ */
+export const winbackRoutes = pgTable(
+  "winback_route",
+  {
+    operatorId: uuid("operator_id")
+      .notNull()
+      .references(() => operators.id),
+    reason: text("reason").$type<(typeof EXIT_REASONS)[number]>().notNull(),
+    queue: text("queue").$type<(typeof WINBACK_QUEUES)[number]>(),
+    slaHours: integer("sla_hours").notNull(),
+    updatedBy: uuid("updated_by").references(() => staffUsers.id),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.operatorId, t.reason] }),
+    check("winback_route_reason_check", oneOf(t.reason, EXIT_REASONS)),
+    check("winback_route_queue_check", sql`${t.queue} is null or ${oneOf(t.queue, WINBACK_QUEUES)}`),
+    check("winback_route_sla_check", sql`${t.slaHours} between 1 and 720`),
+  ],
+);
+
 export const winbackItems = pgTable(
   "winback_item",
   {
@@ -742,6 +777,10 @@ export const winbackItems = pgTable(
     surveyResponseId: uuid("survey_response_id")
       .notNull()
       .references(() => surveyResponses.id),
+    /** The case's subscriber, so that a suppression closes every open item at once. */
+    subscriberId: uuid("subscriber_id")
+      .notNull()
+      .references(() => subscribers.id),
     queue: text("queue").$type<(typeof WINBACK_QUEUES)[number]>().notNull(),
     priority: integer("priority").notNull(),
     status: text("status").$type<(typeof WINBACK_STATUSES)[number]>().notNull().default("new"),
@@ -749,13 +788,28 @@ export const winbackItems = pgTable(
     claimedAt: instant("claimed_at"),
     slaDueAt: instant("sla_due_at").notNull(),
     offerId: uuid("offer_id").references(() => offers.id),
+    firstContactAt: instant("first_contact_at"),
     closedAt: instant("closed_at"),
+    /** Why a closed item closed: an outcome, the attempt limit, its age, or a suppression. */
+    closeReason: text("close_reason").$type<(typeof WINBACK_CLOSE_REASONS)[number]>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("winback_item_survey_key").on(t.surveyResponseId),
     index("winback_item_queue_idx").on(t.queue, t.status, t.priority),
+    index("winback_item_subscriber_idx").on(t.subscriberId),
+    index("winback_item_open_idx")
+      .on(t.slaDueAt)
+      .where(sql`${t.status} in ('new', 'claimed', 'contacted')`),
+    check(
+      "winback_item_close_check",
+      sql`(${t.status} in ('new', 'claimed', 'contacted')) = (${t.closedAt} is null) and (${t.closedAt} is null) = (${t.closeReason} is null)`,
+    ),
+    check(
+      "winback_item_close_reason_check",
+      sql`${t.closeReason} is null or ${oneOf(t.closeReason, WINBACK_CLOSE_REASONS)}`,
+    ),
     check("winback_item_queue_check", oneOf(t.queue, WINBACK_QUEUES)),
     check("winback_item_status_check", oneOf(t.status, WINBACK_STATUSES)),
     check("winback_item_claim_check", sql`(${t.claimedBy} is null) = (${t.claimedAt} is null)`),
@@ -935,6 +989,9 @@ export type ReturnItem = InferSelectModel<typeof returnItems>;
 export type Refund = InferSelectModel<typeof refunds>;
 export type SurveyResponse = InferSelectModel<typeof surveyResponses>;
 export type WinbackItem = InferSelectModel<typeof winbackItems>;
+export type WinbackRoute = InferSelectModel<typeof winbackRoutes>;
+export type ContactAttempt = InferSelectModel<typeof contactAttempts>;
+export type Offer = InferSelectModel<typeof offers>;
 export type StaffUser = InferSelectModel<typeof staffUsers>;
 export type StaffSession = InferSelectModel<typeof staffSessions>;
 export type ApiKey = InferSelectModel<typeof apiKeys>;

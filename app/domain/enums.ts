@@ -100,6 +100,13 @@ export const WINBACK_STATUSES = [
   "do_not_contact",
   "expired",
 ] as const;
+/** Why a win-back item closed: its outcome, the attempt limit, its age, or a suppression. */
+export const WINBACK_CLOSE_REASONS = ["outcome", "attempt_limit", "expired", "suppressed"] as const;
+export const OPEN_WINBACK_STATUSES = ["new", "claimed", "contacted"] as const;
+export type WinbackStatus = (typeof WINBACK_STATUSES)[number];
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+export type ContactWindow = (typeof CONTACT_WINDOWS)[number];
+export type ContactOutcome = (typeof CONTACT_OUTCOMES)[number];
 export const CONTACT_OUTCOMES = [
   "reached",
   "no_answer",

@@ -74,6 +74,8 @@ export const NEBULA = {
   | "addressLine2"
   | "auditRetentionYears"
   | "prospectRetentionMonths"
+  | "winbackMaxAttempts"
+  | "winbackMaxAgeDays"
 >;
 
 export async function insertOperator(
