@@ -111,6 +111,7 @@ export const CONTACT_OUTCOMES = [
   "reached",
   "no_answer",
   "voicemail",
+  "sent",
   "won_back",
   "declined",
   "do_not_contact",

@@ -11,6 +11,7 @@ CREATE TABLE "winback_route" (
 	CONSTRAINT "winback_route_sla_check" CHECK ("winback_route"."sla_hours" between 1 and 720)
 );
 --> statement-breakpoint
+ALTER TABLE "contact_attempt" DROP CONSTRAINT "contact_attempt_outcome_check";--> statement-breakpoint
 ALTER TABLE "operator" ADD COLUMN "winback_max_attempts" integer DEFAULT 2 NOT NULL;--> statement-breakpoint
 ALTER TABLE "operator" ADD COLUMN "winback_max_age_days" integer DEFAULT 30 NOT NULL;--> statement-breakpoint
 ALTER TABLE "subscriber" ADD COLUMN "stop_contact_token_hash" char(64);--> statement-breakpoint
@@ -27,6 +28,7 @@ ALTER TABLE "winback_item" ADD CONSTRAINT "winback_item_subscriber_id_subscriber
 CREATE UNIQUE INDEX "subscriber_stop_contact_token_key" ON "subscriber" USING btree ("stop_contact_token_hash");--> statement-breakpoint
 CREATE INDEX "winback_item_subscriber_idx" ON "winback_item" USING btree ("subscriber_id");--> statement-breakpoint
 CREATE INDEX "winback_item_open_idx" ON "winback_item" USING btree ("sla_due_at") WHERE "winback_item"."status" in ('new', 'claimed', 'contacted');--> statement-breakpoint
+ALTER TABLE "contact_attempt" ADD CONSTRAINT "contact_attempt_outcome_check" CHECK ("contact_attempt"."outcome" in ('reached', 'no_answer', 'voicemail', 'sent', 'won_back', 'declined', 'do_not_contact'));--> statement-breakpoint
 ALTER TABLE "operator" ADD CONSTRAINT "operator_winback_policy_check" CHECK ("operator"."winback_max_attempts" between 1 and 10 and "operator"."winback_max_age_days" between 1 and 365);--> statement-breakpoint
 ALTER TABLE "winback_item" ADD CONSTRAINT "winback_item_close_check" CHECK (("winback_item"."status" in ('new', 'claimed', 'contacted')) = ("winback_item"."closed_at" is null) and ("winback_item"."closed_at" is null) = ("winback_item"."close_reason" is null));--> statement-breakpoint
 ALTER TABLE "winback_item" ADD CONSTRAINT "winback_item_close_reason_check" CHECK ("winback_item"."close_reason" is null or "winback_item"."close_reason" in ('outcome', 'attempt_limit', 'expired', 'suppressed'));
