@@ -92,10 +92,52 @@ export const AuditEventSchema = z.discriminatedUnion("type", [
     type: z.literal("survey.answered"),
     data: z.strictObject({ surveyResponseId: z.uuid(), contactConsent: z.boolean() }),
   }),
-  // Consent to be contacted was withdrawn / the subscriber asked not to be contacted.
+  // Consent to be contacted was withdrawn / the subscriber asked not to be contacted: from the
+  // link in a retention email, through an agent, or by answering the survey again without it.
   z.object({
     type: z.literal("consent.withdrawn"),
-    data: z.strictObject({ subscriberId: z.uuid() }),
+    data: z.strictObject({
+      subscriberId: z.uuid(),
+      via: z.enum(["email_link", "agent", "survey"]).optional(),
+      closedItemIds: z.array(z.uuid()).optional(),
+    }),
+  }),
+  // A survey answer with consent was routed to a win-back queue (or re-routed when answered again).
+  z.object({
+    type: z.literal("winback.item_routed"),
+    data: z.strictObject({
+      itemId: z.uuid(),
+      queue: z.string().max(40),
+      priority: z.int().min(0).max(100),
+      slaDueAt: z.iso.datetime(),
+    }),
+  }),
+  // An agent claimed or released a win-back item.
+  z.object({
+    type: z.literal("winback.claimed"),
+    data: z.strictObject({ itemId: z.uuid(), action: z.enum(["claimed", "released"]) }),
+  }),
+  // An agent logged a contact attempt (the note stays in the workspace, not in the chain).
+  z.object({
+    type: z.literal("winback.contact_logged"),
+    data: z.strictObject({
+      itemId: z.uuid(),
+      attemptId: z.uuid(),
+      channel: z.string().max(20),
+      outcome: z.string().max(20),
+      offerCode: z.string().max(60).nullable(),
+      emailScheduledFor: z.iso.datetime().optional(),
+    }),
+  }),
+  // A win-back item closed: an outcome, the attempt limit, its age, or a suppression.
+  z.object({
+    type: z.literal("winback.closed"),
+    data: z.strictObject({
+      itemId: z.uuid(),
+      status: z.string().max(20),
+      closeReason: z.string().max(20),
+      offerCode: z.string().max(60).nullable(),
+    }),
   }),
   // The return plan of a case was set up at notification: items, deadline.
   z.object({
@@ -206,6 +248,27 @@ export const AuditEventSchema = z.discriminatedUnion("type", [
         "totp_disabled",
       ]),
       role: z.string().optional(),
+    }),
+  }),
+  // Admin changed where an exit reason goes (stream `settings:winback`).
+  z.object({
+    type: z.literal("winback.rule_changed"),
+    data: z.strictObject({
+      reason: z.string().max(40),
+      queue: z.string().max(40).nullable(),
+      slaHours: z.int(),
+      previousQueue: z.string().max(40).nullable(),
+      previousSlaHours: z.int(),
+    }),
+  }),
+  // Admin changed the retention policy's limits (stream `settings:winback`).
+  z.object({
+    type: z.literal("winback.policy_changed"),
+    data: z.strictObject({
+      maxAttempts: z.int(),
+      maxAgeDays: z.int(),
+      previousMaxAttempts: z.int(),
+      previousMaxAgeDays: z.int(),
     }),
   }),
   // The demo data were (re)created (stream `system`).

@@ -19,8 +19,11 @@ export function deriveCaseToken(
   secret: string,
   idempotencyKey: string,
 ): { token: string; hash: string } {
-  const token = createHmac("sha256", secret)
-    .update(`case-link:${idempotencyKey}`)
-    .digest("base64url");
+  return deriveToken(secret, `case-link:${idempotencyKey}`);
+}
+
+/** A link token derived from a purpose-prefixed value with the server secret; only its hash is stored. */
+export function deriveToken(secret: string, value: string): { token: string; hash: string } {
+  const token = createHmac("sha256", secret).update(value).digest("base64url");
   return { token, hash: hashToken(token) };
 }

@@ -62,6 +62,13 @@ export const jobCatalogue = {
     retryLimit: 3,
     retryDelaySeconds: 60,
   }),
+  // Email a retention offer after an agent's email attempt (with the "stop contacting me" link).
+  "winback.send-email": defineJob(z.strictObject({ caseId: z.uuid(), attemptId: z.uuid() }), {
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+  }),
+  // Every hour: win-back items older than the retention policy allows close themselves.
+  "winback.expire-items": defineJob(z.strictObject({}), { retryLimit: 3, retryDelaySeconds: 60 }),
   // Removes expired staff sessions and password-reset links (hourly).
   "maintenance.purge-expired": defineJob(z.strictObject({}), {
     retryLimit: 3,

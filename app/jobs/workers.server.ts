@@ -10,6 +10,8 @@ import { checkReturnDeadlines } from "../services/returns/check-return-deadlines
 import { ensureReturnLabel } from "../services/returns/ensure-return-label.server";
 import { sendEmail } from "../services/send-email.server";
 import { sendStaffLink } from "../services/staff/send-staff-link.server";
+import { expireWinbackItems } from "../services/winback/actions.server";
+import { winbackEmailStillWanted } from "../services/winback/email-values.server";
 import type { AppJobCatalogue } from "./catalogue";
 import type { JobQueue } from "./job-queue.server";
 
@@ -84,6 +86,17 @@ export async function registerWorkers(
     if (run.reminders + run.charged > 0) logger.info(run, "return deadlines checked");
   });
   await jobs.boss.schedule("returns.check-deadlines", "25 * * * *", {}, { tz: "Europe/Paris" });
+
+  const winbackMail = keyedMailWorker("winback", (data: { attemptId: string }) => data.attemptId);
+  await jobs.work("winback.send-email", async (data, job) => {
+    if (await winbackEmailStillWanted(db, data.attemptId)) await winbackMail(data, job);
+    else logger.info({ attemptId: data.attemptId }, "retention email dropped: contact stopped");
+  });
+  await jobs.work("winback.expire-items", async () => {
+    const count = await expireWinbackItems(db);
+    if (count > 0) logger.info({ count }, "win-back items expired");
+  });
+  await jobs.boss.schedule("winback.expire-items", "35 * * * *", {}, { tz: "Europe/Paris" });
 
   await jobs.work("cases.mark-effective", async () => {
     const count = await markCasesEffective({ db, jobs });

@@ -15,6 +15,7 @@ export const EMAIL_TEMPLATE_KINDS = [
   "return_reminder",
   "return_charged",
   "refund_issued",
+  "winback",
 ] as const;
 export type EmailTemplateKind = (typeof EMAIL_TEMPLATE_KINDS)[number];
 
@@ -32,6 +33,8 @@ const EmailTemplatesSchema = z.strictObject({
   return_reminder: Message,
   return_charged: Message,
   refund_issued: Message,
+  /** The retention email an agent sends (offer, reply invitation, "stop contacting me" link). */
+  winback: Message,
   /** One sentence per reason operations can give for rejecting a notice. */
   rejectionReasons: z.strictObject({
     no_contract_found: z.string().min(1),
@@ -46,6 +49,8 @@ const EmailTemplatesSchema = z.strictObject({
     noRefund: z.string(),
     equipmentBy: z.string(),
     noFee: z.string(),
+    winbackOffer: z.string().min(1),
+    winbackNoOffer: z.string().min(1),
   }),
   /** Pieces of the return and refund emails (item lines, the deposit statement). */
   returns: z.strictObject({

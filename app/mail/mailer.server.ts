@@ -12,6 +12,8 @@ export interface OutgoingEmail {
   text: string;
   html: string;
   attachments?: { filename: string; content: Buffer; contentType: string }[];
+  /** Extra headers, e.g. List-Unsubscribe on retention emails (RFC 8058). */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -71,6 +73,7 @@ export async function createMailer(env: Env, logger: Logger): Promise<Mailer> {
         text: email.text,
         html: email.html,
         attachments: email.attachments,
+        headers: email.headers,
       });
       return { smtpMessageId: info.messageId, response: info.response };
     },

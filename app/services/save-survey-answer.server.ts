@@ -1,19 +1,24 @@
-import { eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { surveyResponses, type SurveyResponse } from "../../db/schema";
+import { surveyResponses, winbackItems, type SurveyResponse } from "../../db/schema";
 import type { RequestMeta } from "../audit/events";
 import { recordEvent } from "../audit/record-event.server";
+import { OPEN_WINBACK_STATUSES } from "../domain/enums";
 import type { SurveyAnswer } from "../routes/public/survey-schema";
+import { closeItems } from "./winback/actions.server";
+import { routeSurveyToQueue } from "./winback/route-survey.server";
 
 /**
- * The optional exit survey. It only stores the answer (one per case; a second submit replaces
- * it): it never changes the case. Routing to the win-back queue comes later.
+ * The optional exit survey: one answer per case (a second submit replaces it). It never changes
+ * the case. With consent, the answer is routed to a win-back queue in the same transaction;
+ * answering again without consent withdraws it and closes the open item.
  */
 export async function saveSurveyAnswer(
   db: Db,
   input: { caseId: string; subscriberId: string; answer: SurveyAnswer; meta: RequestMeta },
 ): Promise<SurveyResponse> {
   const { answer } = input;
+  const now = new Date();
   const values = {
     reason: answer.reason,
     details: answer.details ?? null,
@@ -23,19 +28,56 @@ export async function saveSurveyAnswer(
     contactChannel: answer.contactConsent ? answer.contactChannel! : null,
     contactWindow: answer.contactConsent ? answer.contactWindow! : null,
   };
+  const actor = { type: "subscriber" as const, id: input.subscriberId };
   return db.transaction(async (tx) => {
+    const [previous] = await tx
+      .select({ contactConsent: surveyResponses.contactConsent })
+      .from(surveyResponses)
+      .where(eq(surveyResponses.caseId, input.caseId))
+      .for("update");
+    const withdrawn = previous?.contactConsent === true && !answer.contactConsent;
     const [row] = await tx
       .insert(surveyResponses)
       .values({ caseId: input.caseId, ...values })
-      .onConflictDoUpdate({ target: surveyResponses.caseId, set: values })
+      .onConflictDoUpdate({
+        target: surveyResponses.caseId,
+        set: { ...values, consentWithdrawnAt: withdrawn ? now : null },
+      })
       .returning();
     await recordEvent(tx, {
       caseId: input.caseId,
       type: "survey.answered",
-      actor: { type: "subscriber", id: input.subscriberId },
+      actor,
       meta: input.meta,
       data: { surveyResponseId: row!.id, contactConsent: answer.contactConsent },
     });
+    if (withdrawn) {
+      const open = await tx
+        .select()
+        .from(winbackItems)
+        .where(
+          and(
+            eq(winbackItems.surveyResponseId, row!.id),
+            inArray(winbackItems.status, [...OPEN_WINBACK_STATUSES]),
+          ),
+        )
+        .for("update");
+      const closed = await closeItems(tx, open, {
+        status: "do_not_contact",
+        closeReason: "suppressed",
+        actor,
+        meta: input.meta,
+        now,
+      });
+      await recordEvent(tx, {
+        caseId: input.caseId,
+        type: "consent.withdrawn",
+        actor,
+        meta: input.meta,
+        data: { subscriberId: input.subscriberId, via: "survey", closedItemIds: closed },
+      });
+    }
+    await routeSurveyToQueue(tx, { survey: row!, actor, meta: input.meta, now });
     return row!;
   });
 }

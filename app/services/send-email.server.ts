@@ -28,6 +28,7 @@ import { loadEmailTemplates, type EmailTemplateKind } from "../mail/email-templa
 import type { Mailer, OutgoingEmail } from "../mail/mailer.server";
 import { renderEmail } from "../mail/render-email";
 import { ensureTerminationLetter } from "./ensure-termination-letter.server";
+import { winbackEmailValues } from "./winback/email-values.server";
 import { parseRejection } from "../domain/notice-rejection";
 import {
   MissingEmailSubject,
@@ -167,6 +168,15 @@ async function composeCaseEmail(
       throw error;
     }
   }
+  const headers: Record<string, string> = {};
+  if (kind === "winback") {
+    const winback = await winbackEmailValues(db, env, { attemptId: key, lang, templates });
+    if (!winback) throw new PermanentEmailFailure(`contact attempt ${key} not found`);
+    Object.assign(values, winback.values);
+    // One-click unsubscribe in the mail client itself (RFC 8058), besides the link in the text.
+    headers["List-Unsubscribe"] = `<${winback.values.stopUrl}>`;
+    headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
+  }
   const rendered = renderEmail(templates, kind, values, lang);
   const attachments: OutgoingEmail["attachments"] = [];
   if (kind === "acknowledgment") {
@@ -180,7 +190,7 @@ async function composeCaseEmail(
   return {
     to: row.acknowledgmentEmail,
     language: lang,
-    email: { to: row.acknowledgmentEmail, ...rendered, attachments },
+    email: { to: row.acknowledgmentEmail, ...rendered, attachments, headers },
   };
 }
 
@@ -249,6 +259,7 @@ const KIND_OF: Record<EmailTemplateKind, EmailMessage["kind"]> = {
   return_reminder: "return_reminder",
   return_charged: "return_charged",
   refund_issued: "refund_issued",
+  winback: "winback",
 };
 
 const RETURN_KINDS = new Set<EmailTemplateKind>([
