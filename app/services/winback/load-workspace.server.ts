@@ -11,7 +11,8 @@ import {
   surveyResponses,
   winbackItems,
 } from "../../../db/schema";
-import { OPEN_WINBACK_STATUSES, WINBACK_QUEUES } from "../../domain/enums";
+import type { WINBACK_QUEUES } from "../../domain/enums";
+import { OPEN_WINBACK_STATUSES } from "../../domain/enums";
 import { loadWinbackSettings } from "./settings.server";
 
 export const WINBACK_VIEWS = ["open", "mine", "closed"] as const;
