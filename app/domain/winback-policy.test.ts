@@ -49,7 +49,7 @@ describe("contact windows", () => {
   it("is open inside the window and says when it closes", () => {
     expect(contactWindowState("afternoon", MONDAY_3PM, PARIS)).toEqual({
       open: true,
-      closesAt: new Date("2026-11-23T16:00:00Z"),
+      closesAt: new Date("2026-11-23T17:00:00Z"),
     });
   });
 

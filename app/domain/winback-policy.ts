@@ -26,8 +26,8 @@ export const DEFAULT_WINBACK_POLICY: WinbackPolicy = { maxAttempts: 2, maxAgeDay
  */
 export const CONTACT_WINDOW_HOURS: Record<ContactWindow, readonly (readonly [number, number])[]> = {
   morning: [[10, 13]],
-  afternoon: [[14, 17]],
-  evening: [[17, 20]],
+  afternoon: [[14, 18]],
+  evening: [[18, 20]],
   any: [
     [10, 13],
     [14, 20],
