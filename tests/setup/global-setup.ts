@@ -52,8 +52,9 @@ export default async function setup(project: TestProject) {
     );
   }
 
-  // Browser tests drive the production build, made once per run in its own folder.
-  const buildDir = path.resolve(".cache/test-build");
+  // Browser tests drive the production build, made once per run in its own folder (so that two
+  // runs at once, e.g. two worktrees or two terminals, never serve each other's half-built files).
+  const buildDir = path.resolve(".cache/test-build", runId);
   execFileSync(
     process.execPath,
     ["node_modules/@remix-run/dev/dist/cli.js", "vite:build", "--logLevel", "error"],
@@ -76,5 +77,6 @@ export default async function setup(project: TestProject) {
     await admin.end({ timeout: 5 });
     await embedded?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    rmSync(buildDir, { recursive: true, force: true });
   };
 }
