@@ -13,5 +13,16 @@ export default defineConfig({
   plugins: [remix(remixConfig)],
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   server: { port: 3000 },
-  build: { target: "es2022" },
+  build: {
+    target: "es2022",
+    rollupOptions: {
+      // Two harmless notices would otherwise greet every `npm start`: zod's comments that Rollup
+      // drops (INVALID_ANNOTATION), and the empty client chunks of resource routes (PDF, CSV,
+      // API), which have no component by design (EMPTY_BUNDLE). Every other warning still shows.
+      onwarn(warning, warn) {
+        if (warning.code === "INVALID_ANNOTATION" || warning.code === "EMPTY_BUNDLE") return;
+        warn(warning);
+      },
+    },
+  },
 });
