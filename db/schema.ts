@@ -762,7 +762,10 @@ export const winbackRoutes = pgTable(
   (t) => [
     primaryKey({ columns: [t.operatorId, t.reason] }),
     check("winback_route_reason_check", oneOf(t.reason, EXIT_REASONS)),
-    check("winback_route_queue_check", sql`${t.queue} is null or ${oneOf(t.queue, WINBACK_QUEUES)}`),
+    check(
+      "winback_route_queue_check",
+      sql`${t.queue} is null or ${oneOf(t.queue, WINBACK_QUEUES)}`,
+    ),
     check("winback_route_sla_check", sql`${t.slaHours} between 1 and 720`),
   ],
 );
@@ -966,6 +969,99 @@ export const rateLimits = pgTable("rate_limit", {
   points: integer("points").notNull().default(0),
   expire: instant("expire"),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Retention analytics: rollups rebuilt every 5 minutes by the `analytics.refresh` job
+// (app/services/analytics/refresh-analytics.server.ts). The dashboard reads only these, so it
+// stays fast with millions of answers. Weeks start on Monday in Europe/Paris.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Survey answers per week of answering and per dimension of the dashboard. Answers of withdrawn
+ * cases are left out (those subscribers stayed).
+ */
+export const surveyWeeklyRollup = pgTable(
+  "survey_weekly_rollup",
+  {
+    week: legalDate("week").notNull(),
+    reason: text("reason").$type<(typeof EXIT_REASONS)[number]>().notNull(),
+    /** The category of the case's first contract (earliest start date). */
+    category: text("category").$type<(typeof CONTRACT_CATEGORIES)[number]>().notNull(),
+    /** Whole years from the first contract's start to the receipt, capped at 3 (36+ months). */
+    tenureBand: smallint("tenure_band").notNull(),
+    /** The subscriber's region; null when unknown. */
+    region: text("region"),
+    answers: integer("answers").notNull(),
+  },
+  (t) => [
+    index("survey_weekly_rollup_week_idx").on(t.week),
+    check("survey_weekly_rollup_tenure_check", sql`${t.tenureBand} between 0 and 3`),
+  ],
+);
+
+/**
+ * Cancellation cases (withdrawn ones left out) per week of receipt and product category, with
+ * how many of them have a survey answer and how many of those agreed to be contacted: the share
+ * answered and the consent rate are about the cases of a week, so they never exceed 100 %.
+ */
+export const caseWeeklyRollup = pgTable(
+  "case_weekly_rollup",
+  {
+    week: legalDate("week").notNull(),
+    category: text("category").$type<(typeof CONTRACT_CATEGORIES)[number]>().notNull(),
+    cases: integer("cases").notNull(),
+    answered: integer("answered").notNull(),
+    withConsent: integer("with_consent").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.week, t.category] })],
+);
+
+/** Win-back items per week of creation, queue, offer made (null: none) and status. */
+export const winbackWeeklyRollup = pgTable(
+  "winback_weekly_rollup",
+  {
+    week: legalDate("week").notNull(),
+    queue: text("queue").$type<(typeof WINBACK_QUEUES)[number]>().notNull(),
+    offerId: uuid("offer_id"),
+    status: text("status").$type<(typeof WINBACK_STATUSES)[number]>().notNull(),
+    items: integer("items").notNull(),
+  },
+  (t) => [index("winback_weekly_rollup_week_idx").on(t.week)],
+);
+
+/**
+ * Time to first contact of win-back items per week of creation and queue: a histogram by whole
+ * minutes (exact medians) with the items contacted within their SLA. Items not contacted yet
+ * have a null `first_contact_minutes` and `within_sla`.
+ */
+export const winbackContactRollup = pgTable(
+  "winback_contact_rollup",
+  {
+    week: legalDate("week").notNull(),
+    queue: text("queue").$type<(typeof WINBACK_QUEUES)[number]>().notNull(),
+    firstContactMinutes: integer("first_contact_minutes"),
+    withinSla: boolean("within_sla"),
+    items: integer("items").notNull(),
+  },
+  (t) => [
+    index("winback_contact_rollup_week_idx").on(t.week, t.queue),
+    check(
+      "winback_contact_rollup_contact_check",
+      sql`(${t.firstContactMinutes} is null) = (${t.withinSla} is null)`,
+    ),
+  ],
+);
+
+/** When the rollups were last rebuilt: one row. */
+export const analyticsRefresh = pgTable(
+  "analytics_refresh",
+  {
+    id: smallint("id").primaryKey().default(1),
+    refreshedAt: instant("refreshed_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+  },
+  (t) => [check("analytics_refresh_single_row_check", sql`${t.id} = 1`)],
+);
 
 // ---------------------------------------------------------------------------------------------
 // Row types

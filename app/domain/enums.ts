@@ -100,8 +100,17 @@ export const WINBACK_STATUSES = [
   "do_not_contact",
   "expired",
 ] as const;
-/** Why a win-back item closed: its outcome, the attempt limit, its age, or a suppression. */
-export const WINBACK_CLOSE_REASONS = ["outcome", "attempt_limit", "expired", "suppressed"] as const;
+/**
+ * Why a win-back item closed: its outcome, the attempt limit, its age, a suppression, or the
+ * subscriber withdrew the cancellation (they stayed: nobody calls to win them back).
+ */
+export const WINBACK_CLOSE_REASONS = [
+  "outcome",
+  "attempt_limit",
+  "expired",
+  "suppressed",
+  "case_withdrawn",
+] as const;
 export const OPEN_WINBACK_STATUSES = ["new", "claimed", "contacted"] as const;
 export type WinbackStatus = (typeof WINBACK_STATUSES)[number];
 export type ContactChannel = (typeof CONTACT_CHANNELS)[number];

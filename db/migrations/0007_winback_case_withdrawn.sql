@@ -1,0 +1,2 @@
+ALTER TABLE "winback_item" DROP CONSTRAINT "winback_item_close_reason_check";--> statement-breakpoint
+ALTER TABLE "winback_item" ADD CONSTRAINT "winback_item_close_reason_check" CHECK ("winback_item"."close_reason" is null or "winback_item"."close_reason" in ('outcome', 'attempt_limit', 'expired', 'suppressed', 'case_withdrawn'));
