@@ -4,6 +4,7 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { loggablePath } from "./config/logger.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -60,7 +61,7 @@ export function handleError(
 ) {
   if (request.signal.aborted) return;
   context.logger.error(
-    { err: error, path: new URL(request.url).pathname },
+    { err: error, path: loggablePath(new URL(request.url).pathname) },
     "unhandled error in a loader or action",
   );
 }

@@ -10,7 +10,7 @@ import express, { type Request, type Response, type NextFunction } from "express
 import type { Db } from "../db/client";
 import { shippedMigrationCount } from "../db/migrate";
 import type { Env } from "../app/config/env.server";
-import type { Logger } from "../app/config/logger.server";
+import { loggablePath, type Logger } from "../app/config/logger.server";
 import type { AppJobCatalogue } from "../app/jobs/catalogue";
 import type { JobQueue } from "../app/jobs/job-queue.server";
 import type { Mailer } from "../app/mail/mailer.server";
@@ -25,12 +25,6 @@ export interface HttpAppOptions {
   build?: ServerBuild;
   /** … or Vite in middleware mode (development). */
   vite?: ViteDevServer;
-}
-
-// Case links carry secret tokens in their path: never write those to a log.
-const SECRET_SEGMENT = /\/[A-Za-z0-9_-]{20,}(?=\/|$)/g;
-export function loggablePath(url: string): string {
-  return url.split("?")[0]!.replace(SECRET_SEGMENT, "/:token");
 }
 
 function contentSecurityPolicy(nonce: string, dev: boolean): string {
@@ -72,6 +66,23 @@ export function isApiRequest(request: Request): boolean {
   // Built like @remix-run/express builds the Request's URL; unparsable means not the API.
   try {
     return new URL(`http://portal.invalid${request.originalUrl}`).pathname.startsWith("/api/");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * RFC 8058 one-click unsubscribe: the mail provider's servers POST to the retention email's
+ * "stop contacting me" link (usually with no Origin at all), but a mail client may send its own
+ * Origin, or `null`. Exempting exactly this path from the Origin check is safe: the secret token
+ * in the path is the only credential (no cookie is read), a GET of the same link does the same,
+ * and the one thing it can do is the subscriber's own objection to being contacted (decision
+ * 005). Dot segments are resolved first, so `/contact/arret/x/../../staff/…` is still checked.
+ */
+export function isStopContactRequest(request: Request): boolean {
+  try {
+    const { pathname } = new URL(`http://portal.invalid${request.originalUrl}`);
+    return /^\/contact\/arret\/[A-Za-z0-9_-]+$/.test(pathname);
   } catch {
     return false;
   }
@@ -159,9 +170,16 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   // Cross-site request forgery: a state-changing request from a browser must come from this
   // site (Origin, else Referer, else Sec-Fetch-Site). Clients that send none of them are not
   // browsers and carry no victim's cookies. Session cookies are SameSite=Lax besides. The API
-  // (/api/) is exempt: it takes API keys only (decision 004).
+  // (/api/) is exempt: it takes API keys only (decision 004); so is the stop-contact link, whose
+  // token is its credential (decision 005).
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (SAFE_METHODS.has(request.method) || isApiRequest(request)) return next();
+    if (isStopContactRequest(request)) {
+      // Remix checks again that a document POST's Origin is this host; a one-click POST comes
+      // from the mail client's origin (or `null`) by design, so that header is dropped here.
+      delete request.headers.origin;
+      return next();
+    }
     if (!isSameSite(request, env.APP_URL)) {
       logger.warn(
         { method: request.method, path: loggablePath(request.originalUrl) },

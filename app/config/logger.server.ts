@@ -31,4 +31,10 @@ export function createLogger(level: string, pretty = false): Logger {
   });
 }
 
+/** A request path fit for a log: case and stop-contact links carry secret tokens in their path. */
+const SECRET_SEGMENT = /\/[A-Za-z0-9_-]{20,}(?=\/|$)/g;
+export function loggablePath(url: string): string {
+  return url.split("?")[0]!.replace(SECRET_SEGMENT, "/:token");
+}
+
 export type { Logger };

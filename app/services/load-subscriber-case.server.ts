@@ -84,6 +84,9 @@ async function viewOf(
         and(
           eq(auditEvents.caseId, row.id),
           sql`${auditEvents.type} not in ('case.viewed', 'email.attempted')`,
+          // The retention team's own work (routing, claims, attempts) is not the subscriber's
+          // timeline; their consent and its withdrawal are.
+          sql`${auditEvents.type} not like 'winback.%'`,
         ),
       )
       .orderBy(asc(auditEvents.seq)),

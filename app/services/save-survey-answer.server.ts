@@ -15,10 +15,17 @@ import { routeSurveyToQueue } from "./winback/route-survey.server";
  */
 export async function saveSurveyAnswer(
   db: Db,
-  input: { caseId: string; subscriberId: string; answer: SurveyAnswer; meta: RequestMeta },
+  input: {
+    caseId: string;
+    subscriberId: string;
+    answer: SurveyAnswer;
+    meta: RequestMeta;
+    /** The moment of the answer (tests pin it); the win-back item's age and SLA count from it. */
+    now?: Date;
+  },
 ): Promise<SurveyResponse> {
   const { answer } = input;
-  const now = new Date();
+  const now = input.now ?? new Date();
   const values = {
     reason: answer.reason,
     details: answer.details ?? null,
@@ -38,10 +45,12 @@ export async function saveSurveyAnswer(
     const withdrawn = previous?.contactConsent === true && !answer.contactConsent;
     const [row] = await tx
       .insert(surveyResponses)
-      .values({ caseId: input.caseId, ...values })
+      .values({ caseId: input.caseId, ...values, createdAt: now })
       .onConflictDoUpdate({
         target: surveyResponses.caseId,
-        set: { ...values, consentWithdrawnAt: withdrawn ? now : null },
+        // A withdrawal stays on record: answering again later never erases when consent was
+        // withdrawn (the suppression list, not this date, is what blocks contact).
+        set: withdrawn ? { ...values, consentWithdrawnAt: now } : values,
       })
       .returning();
     await recordEvent(tx, {
@@ -49,6 +58,7 @@ export async function saveSurveyAnswer(
       type: "survey.answered",
       actor,
       meta: input.meta,
+      occurredAt: now,
       data: { surveyResponseId: row!.id, contactConsent: answer.contactConsent },
     });
     if (withdrawn) {
@@ -74,6 +84,7 @@ export async function saveSurveyAnswer(
         type: "consent.withdrawn",
         actor,
         meta: input.meta,
+        occurredAt: now,
         data: { subscriberId: input.subscriberId, via: "survey", closedItemIds: closed },
       });
     }

@@ -1,11 +1,13 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/client";
-import { cancellationCases, caseContracts, contracts } from "../../db/schema";
+import { cancellationCases, caseContracts, contracts, winbackItems } from "../../db/schema";
 import type { RequestMeta } from "../audit/events";
 import { recordEvent } from "../audit/record-event.server";
 import { cancelReturnPlan } from "./returns/create-return-plan.server";
+import { closeItems } from "./winback/actions.server";
 import { dateInZone } from "../domain/dates";
 import { canWithdraw } from "../domain/case-status";
+import { OPEN_WINBACK_STATUSES } from "../domain/enums";
 import { packFor } from "../domain/jurisdictions";
 import type { AppJobCatalogue } from "../jobs/catalogue";
 import type { JobQueue } from "../jobs/job-queue.server";
@@ -71,6 +73,24 @@ export async function withdrawCancellation(
       actor: { type: "subscriber", id: row.subscriberId },
       meta: input.meta,
       occurredAt: now,
+    });
+    // The subscriber stays: a win-back call would make no sense, so the case's open item closes.
+    const openItems = await tx
+      .select()
+      .from(winbackItems)
+      .where(
+        and(
+          eq(winbackItems.caseId, row.id),
+          inArray(winbackItems.status, [...OPEN_WINBACK_STATUSES]),
+        ),
+      )
+      .for("update");
+    await closeItems(tx, openItems, {
+      status: "expired",
+      closeReason: "case_withdrawn",
+      actor: { type: "system", id: null },
+      meta: input.meta,
+      now,
     });
     await deps.jobs.enqueue(tx, "case.send-withdrawal-confirmation", { caseId: row.id });
     return { kind: "withdrawn", reference: row.reference };

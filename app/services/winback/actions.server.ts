@@ -39,7 +39,8 @@ export type WinbackRefusal =
   | OutcomeRefusal
   | { code: "not_found" }
   | { code: "already_claimed"; by: string }
-  | { code: "unknown_offer" };
+  | { code: "unknown_offer" }
+  | { code: "attempts_changed"; attemptsNow: number };
 
 export type WinbackResult<T = object> = ({ ok: true } & T) | { ok: false; refusal: WinbackRefusal };
 
@@ -82,6 +83,7 @@ export async function closeItems(
       type: "winback.closed",
       actor: input.actor,
       meta: input.meta,
+      occurredAt: input.now,
       data: {
         itemId: item.id,
         status: input.status,
@@ -123,6 +125,7 @@ export async function claimWinbackItem(
         type: "winback.claimed",
         actor: { type: "staff", id: input.staffId },
         meta: input.meta,
+        occurredAt: now,
         data: { itemId: claimed.id, action: "claimed" },
       });
       return { ok: true };
@@ -176,6 +179,7 @@ export async function releaseWinbackItem(
       type: "winback.claimed",
       actor: { type: "staff", id: input.staffId },
       meta: input.meta,
+      occurredAt: now,
       data: { itemId: released.id, action: "released" },
     });
     return { ok: true };
@@ -231,6 +235,12 @@ export async function logContactAttempt(
     outcome: ContactOutcome;
     offerId: string | null;
     note: string | null;
+    /**
+     * How many attempts the agent saw when filling in the form. A form sent twice (a double
+     * click, a resubmitted page) would otherwise log the same call twice, spend the item's
+     * attempt budget and send the retention email twice: it is refused instead.
+     */
+    attemptsSeen?: number;
     meta: RequestMeta;
     now?: Date;
   },
@@ -239,6 +249,8 @@ export async function logContactAttempt(
   return deps.db.transaction(async (tx) => {
     const row = await lockItem(tx, input.itemId);
     if (!row || !row.consent || !row.channel || !row.window) return refuse({ code: "not_found" });
+    if (input.attemptsSeen !== undefined && input.attemptsSeen !== row.attemptsSoFar)
+      return refuse({ code: "attempts_changed", attemptsNow: row.attemptsSoFar });
     const settings = await loadWinbackSettings(tx, row.operatorId);
     const refusal = attemptRefusal(
       {
@@ -300,6 +312,7 @@ export async function logContactAttempt(
       type: "winback.contact_logged",
       actor,
       meta: input.meta,
+      occurredAt: now,
       data: {
         itemId: row.item.id,
         attemptId: attempt!.id,
@@ -438,6 +451,7 @@ export async function suppressSubscriber(
         type: "consent.withdrawn",
         actor: input.actor,
         meta: input.meta,
+        occurredAt: now,
         data,
       });
     }
@@ -447,6 +461,7 @@ export async function suppressSubscriber(
         type: "consent.withdrawn",
         actor: input.actor,
         meta: input.meta,
+        occurredAt: now,
         data,
       });
     }

@@ -37,6 +37,7 @@ export async function winbackEmailValues(
     secret: env.SESSION_SECRET,
     appUrl: env.APP_URL,
     subscriberId: row.subscriberId,
+    lang: input.lang,
   });
   return {
     values: {

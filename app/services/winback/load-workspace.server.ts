@@ -215,3 +215,19 @@ export async function countUnclaimedWinback(db: Db): Promise<number> {
     );
   return row?.n ?? 0;
 }
+
+/** Open items the signed-in agent holds (for their home page). */
+export async function countMyOpenWinback(db: Db, staffId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(winbackItems)
+    .innerJoin(subscribers, eq(subscribers.id, winbackItems.subscriberId))
+    .where(
+      and(
+        eq(winbackItems.claimedBy, staffId),
+        inArray(winbackItems.status, [...OPEN_WINBACK_STATUSES]),
+        eq(subscribers.marketingSuppressed, false),
+      ),
+    );
+  return row?.n ?? 0;
+}

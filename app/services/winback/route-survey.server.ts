@@ -73,6 +73,9 @@ export async function routeSurveyToQueue(
       surveyResponseId: survey.id,
       subscriberId: row.subscriberId,
       ...values,
+      // The item's age (the policy's 30 days) counts from the answer.
+      createdAt: input.now,
+      updatedAt: input.now,
     })
     .onConflictDoUpdate({
       target: winbackItems.surveyResponseId,
@@ -86,6 +89,7 @@ export async function routeSurveyToQueue(
       type: "winback.item_routed",
       actor: input.actor,
       meta: input.meta,
+      occurredAt: input.now,
       data: { itemId: item.id, ...values, slaDueAt: decision.slaDueAt.toISOString() },
     });
   }
