@@ -2,14 +2,12 @@ import { randomUUID } from "node:crypto";
 import { and, count, eq, sql } from "drizzle-orm";
 import { recordEvent } from "../app/audit/record-event.server";
 import { hashPassword } from "../app/auth/password.server";
+import { weekStart } from "../app/domain/analytics";
 import { addDays, addMonths, dateInZone, type IsoDate } from "../app/domain/dates";
-import {
-  CONTACT_CHANNELS,
-  CONTACT_WINDOWS,
-  EXIT_REASONS,
-  type CaseStatus,
-} from "../app/domain/enums";
+import type { CaseStatus } from "../app/domain/enums";
 import { makeReference } from "../app/domain/reference";
+import { refreshAnalytics } from "../app/services/analytics/refresh-analytics.server";
+import { loadRoutingTable, loadWinbackSettings } from "../app/services/winback/settings.server";
 import {
   insertCase,
   insertContract,
@@ -20,7 +18,7 @@ import {
   insertSubscriber,
 } from "../tests/factories";
 import { seededRandom, type Random } from "../tests/factories/random";
-import type { Db } from "./client";
+import type { Db, Queryable } from "./client";
 import {
   equipmentModelCharges,
   equipmentReturns,
@@ -28,16 +26,36 @@ import {
   operators,
   refunds,
   returnItems,
-  surveyResponses,
   unmatchedNotices,
   type Contract,
-  type Equipment,
   type Operator,
 } from "./schema";
+import { AuditBatch } from "./seed-audit";
+import {
+  FIRST_NAMES,
+  LAST_NAMES,
+  MODEL_CHARGES,
+  OFFERS,
+  WINBACK_OFFERS,
+  type OfferTemplate,
+  type WinbackOfferCode,
+} from "./seed-catalogue";
+import { seedHistory } from "./seed-history";
+import { seedRetention } from "./seed-retention";
+import {
+  pickRegion,
+  storyCalendar,
+  type Leaver,
+  type Place,
+  type StoryCalendar,
+} from "./seed-story";
 
-// The demo data of SPEC.md: the fictional operator Nébula Télécom SAS, about 200 subscribers
-// (three of them fixed, for documentation and tests), a dozen staff, cases in every state and a
-// few hundred survey answers, all dated relative to `now`, and the same on every machine.
+// The demo data of SPEC.md: the fictional operator Nébula Télécom SAS, a dozen staff, three
+// fixed subscribers (for documentation and tests), a crowd of about 200 subscribers with cases
+// in every state (written through the factories, like real notices), and a year of leavers with
+// their exit-survey answers and the retention team's work (db/seed-history.ts,
+// db/seed-retention.ts, the story in db/seed-story.ts). All dated relative to `now`, and the
+// same on every machine.
 
 /** Printed by `npm start`; the demo accounts exist only in demo databases (never seeded into production). */
 export const DEMO_STAFF_PASSWORD = "Nebula-demo-2026";
@@ -57,154 +75,19 @@ export const DEMO_STAFF = [
   { email: "admin2@example.com", displayName: "Paul Système", role: "admin" },
 ] as const;
 
-const FIRST_NAMES = [
-  "Léa",
-  "Hugo",
-  "Chloé",
-  "Louis",
-  "Manon",
-  "Gabriel",
-  "Emma",
-  "Jules",
-  "Zoé",
-  "Arthur",
-  "Jade",
-  "Raphaël",
-  "Louise",
-  "Adam",
-  "Alice",
-  "Noé",
-  "Lina",
-  "Théo",
-  "Rose",
-  "Éloïse",
-  "Maël",
-  "Anaïs",
-  "Sacha",
-  "Océane",
-  "François",
-  "Hélène",
-  "Jérôme",
-  "Céline",
-  "Benoît",
-  "Noémie",
-];
-const LAST_NAMES = [
-  "Dubois",
-  "Durand",
-  "Lefèvre",
-  "Moreau",
-  "Laurent",
-  "Simon",
-  "Michel",
-  "Garcia",
-  "David",
-  "Bertrand",
-  "Roux",
-  "Vincent",
-  "Fournier",
-  "Morel",
-  "Girard",
-  "André",
-  "Mercier",
-  "Dupont",
-  "Lambert",
-  "Bonnet",
-  "François",
-  "Martinez",
-  "Legrand",
-  "Garnier",
-  "Faure",
-  "Rousseau",
-  "Blanc",
-  "Guérin",
-  "Muller",
-  "Henry",
-];
-const CITIES = [
-  { city: "Paris", postalCode: "75011", region: "Île-de-France" },
-  { city: "Lyon", postalCode: "69003", region: "Auvergne-Rhône-Alpes" },
-  { city: "Marseille", postalCode: "13006", region: "Provence-Alpes-Côte d'Azur" },
-  { city: "Toulouse", postalCode: "31000", region: "Occitanie" },
-  { city: "Lille", postalCode: "59000", region: "Hauts-de-France" },
-  { city: "Nantes", postalCode: "44000", region: "Pays de la Loire" },
-  { city: "Strasbourg", postalCode: "67000", region: "Grand Est" },
-  { city: "Rennes", postalCode: "35000", region: "Bretagne" },
-];
-const COMPETITORS = ["Orion Mobile", "Fibra+", "Astra Box", "Comète Télécom"];
-
-interface OfferTemplate {
-  offerName: string;
-  category: Contract["category"];
-  monthlyPriceCents: number;
-  commitmentMonths: number;
-  equipment: { kind: Equipment["kind"]; model: string }[];
-}
-
-const OFFERS: OfferTemplate[] = [
-  {
-    offerName: "Fibre 1 Gb/s + TV",
-    category: "bundle",
-    monthlyPriceCents: 4499,
-    commitmentMonths: 24,
-    equipment: [
-      { kind: "box", model: "Nébula Box 8" },
-      { kind: "tv_decoder", model: "Nébula TV 4K" },
-      { kind: "remote", model: "Télécommande TV 4K" },
-    ],
-  },
-  {
-    offerName: "Fibre 500 Mb/s",
-    category: "internet",
-    monthlyPriceCents: 2999,
-    commitmentMonths: 12,
-    equipment: [{ kind: "box", model: "Nébula Box 7" }],
-  },
-  {
-    offerName: "ADSL Essentiel",
-    category: "internet",
-    monthlyPriceCents: 2499,
-    commitmentMonths: 0,
-    equipment: [
-      { kind: "box", model: "Nébula Box 6" },
-      { kind: "powerline", model: "Kit CPL Nébula" },
-    ],
-  },
-  {
-    offerName: "Mobile 100 Go",
-    category: "mobile",
-    monthlyPriceCents: 1999,
-    commitmentMonths: 0,
-    equipment: [{ kind: "sim", model: "Nébula SIM" }],
-  },
-  {
-    offerName: "Mobile 20 Go",
-    category: "mobile",
-    monthlyPriceCents: 999,
-    commitmentMonths: 0,
-    equipment: [{ kind: "sim", model: "Nébula SIM" }],
-  },
-];
-
-/** Non-return charges of the operator's tariff, in cents. */
-const MODEL_CHARGES: Record<string, number> = {
-  "Nébula Box 8": 15000,
-  "Nébula Box 7": 12000,
-  "Nébula Box 6": 9000,
-  "Nébula TV 4K": 10000,
-  "Télécommande TV 4K": 1500,
-  "Kit CPL Nébula": 4000,
-  "Nébula SIM": 0,
-};
-
 export interface SeedResult {
   created: boolean;
   subscribers: number;
   cases: number;
+  surveyAnswers: number;
+  winbackItems: number;
 }
 
+/** Customer numbers C-100004 to C-100200 are the crowd's; the year's leavers follow. */
+const CROWD_SIZE = 200;
+
 async function addEquipment(
-  db: Db,
+  db: Queryable,
   contract: Contract,
   items: OfferTemplate["equipment"],
   depositCents = 0,
@@ -339,58 +222,94 @@ function caseStatusFor(random: Random, endDate: IsoDate, today: IsoDate): CaseSt
   return roll < 0.5 ? "received" : roll < 0.85 ? "confirmed" : "withdrawn";
 }
 
+interface CrowdResult {
+  cases: number;
+  /** The cases that may get a survey answer, in the crowd's order. */
+  leavers: Leaver[];
+  /** Cases received per week (Monday, Europe/Paris): the history makes up the rest. */
+  casesByWeek: Map<IsoDate, number>;
+}
+
+/** The draws behind a case's return progress, made before any write (see seedCrowd). */
+interface ProgressDice {
+  stillExpected: boolean;
+  daysBeforeDeadline: number;
+  daysAgo: number;
+  issueAfterDays: number;
+}
+
+interface CrowdContractPlan {
+  offer: OfferTemplate;
+  startMonthsAgo: number;
+  deposit: number;
+  case: { receivedAt: Date; endDate: IsoDate; status: CaseStatus; progress: ProgressDice } | null;
+}
+
+interface CrowdSubscriberPlan {
+  number: number;
+  firstName: string;
+  lastName: string;
+  place: Place;
+  addressLine1: string;
+  language: "fr" | "en";
+  contracts: CrowdContractPlan[];
+}
+
+/** Runs `work` on every item, a few at a time (the database works while Node prepares). */
+async function eachConcurrently<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+/**
+ * The crowd: subscribers with one or two contracts, most of them with a case in any state,
+ * written through the factories like real notices. Every random draw is made first, in order,
+ * so that the writes can run a few at a time and the data stay the same on every machine.
+ */
 async function seedCrowd(
   db: Db,
   operator: Operator,
-  now: Date,
-  today: IsoDate,
+  calendar: StoryCalendar,
   random: Random,
   linkSecret?: string,
-): Promise<number> {
-  let cases = 0;
-  for (let i = 4; i <= 200; i += 1) {
+): Promise<CrowdResult> {
+  const { now, today } = calendar;
+  const plans: CrowdSubscriberPlan[] = [];
+  for (let i = 4; i <= CROWD_SIZE; i += 1) {
     const firstName = random.pick(FIRST_NAMES);
     const lastName = random.pick(LAST_NAMES);
-    const place = random.pick(CITIES);
-    const subscriber = await insertSubscriber(db, {
-      operatorId: operator.id,
-      customerNumber: `C-${100000 + i}`,
+    const place = pickRegion(random, today, calendar);
+    const plan: CrowdSubscriberPlan = {
+      number: i,
       firstName,
       lastName,
-      email: `client${100000 + i}@example.com`,
-      phone: `+336${String(20000000 + i * 7919).slice(0, 8)}`,
+      place,
       addressLine1: `${random.int(1, 120)} rue de la République`,
-      ...place,
       language: random.chance(0.9) ? "fr" : "en",
-    });
+      contracts: [],
+    };
     const contractCount = random.chance(0.45) ? 2 : 1;
     for (let c = 0; c < contractCount; c += 1) {
       const offer = random.pick(OFFERS);
       const startMonthsAgo = random.int(2, 40);
-      const contract = await insertContract(db, {
-        operatorId: operator.id,
-        subscriberId: subscriber.id,
-        contractNumber: `CT-${2026 - Math.floor(startMonthsAgo / 12)}-${200000 + i * 10 + c}`,
-        offerName: offer.offerName,
-        category: offer.category,
-        monthlyPriceCents: offer.monthlyPriceCents,
-        startDate: addMonths(today, -startMonthsAgo),
-        commitmentMonths: offer.commitmentMonths,
-        tacitlyRenewed: offer.commitmentMonths > 0 && startMonthsAgo > offer.commitmentMonths,
-      });
-      if (offer.category !== "internet") {
-        await insertLine(db, {
-          operatorId: operator.id,
-          contractId: contract.id,
-          phoneNumber: `+33${offer.category === "mobile" ? "7" : "1"}${String(10000000 + i * 100 + c).slice(0, 8)}`,
-        });
-      }
       const deposit = offer.category === "internet" && random.chance(0.3) ? 4900 : 0;
-      await addEquipment(db, contract, offer.equipment, deposit);
-
-      // Most of the crowd has already left or is leaving: cases in every state.
+      const contract: CrowdContractPlan = { offer, startMonthsAgo, deposit, case: null };
+      plan.contracts.push(contract);
+      // Most of the crowd has already left or is leaving: cases in every state, received at
+      // least a month after the contract started.
       if (!random.chance(0.85)) continue;
-      const daysAgo = random.int(0, 150);
+      const daysAgo = random.int(0, Math.min(150, (startMonthsAgo - 1) * 30));
       const receivedAt = new Date(
         now.getTime() - daysAgo * 86_400_000 - random.int(0, 86_399) * 1000,
       );
@@ -399,47 +318,88 @@ async function seedCrowd(
         random.chance(0.8) ? 10 : random.int(11, 40),
       );
       const status = caseStatusFor(random, endDate, today);
-      const { case: row } = await insertCase(db, {
+      const progress: ProgressDice = {
+        stillExpected: random.chance(0.5),
+        daysBeforeDeadline: random.int(5, 25),
+        daysAgo: random.int(1, 12),
+        issueAfterDays: random.int(2, 9),
+      };
+      contract.case = { receivedAt, endDate, status, progress };
+    }
+    plans.push(plan);
+  }
+
+  const leaversOf: Leaver[][] = plans.map(() => []);
+  // One transaction per subscriber: a commit (and its WAL flush) per subscriber, not per row.
+  await eachConcurrently(plans, 6, async (plan, index) =>
+    db.transaction(async (tx) => {
+      const i = plan.number;
+      const subscriber = await insertSubscriber(tx, {
         operatorId: operator.id,
-        subscriber,
-        contracts: [contract],
-        receivedAt,
-        effectiveEndDate: endDate,
-        status,
-        linkSecret,
+        customerNumber: `C-${100000 + i}`,
+        firstName: plan.firstName,
+        lastName: plan.lastName,
+        email: `client${100000 + i}@example.com`,
+        phone: `+336${String(20000000 + i * 7919).slice(0, 8)}`,
+        addressLine1: plan.addressLine1,
+        ...plan.place,
+        language: plan.language,
       });
-      cases += 1;
-      if (status === "effective" || status === "closed")
-        await seedReturnProgress(db, row.id, status, now, random);
-      if (status !== "withdrawn" && random.chance(0.9)) {
-        const consent = random.chance(0.35);
-        const reason = random.pick(EXIT_REASONS);
-        const [survey] = await db
-          .insert(surveyResponses)
-          .values({
-            caseId: row.id,
-            reason,
-            competitor:
-              reason === "competitor" || reason === "price" ? random.pick(COMPETITORS) : null,
-            wouldComeBack: random.int(0, 10),
-            contactConsent: consent,
-            contactChannel: consent ? random.pick(CONTACT_CHANNELS) : null,
-            contactWindow: consent ? random.pick(CONTACT_WINDOWS) : null,
-            createdAt: new Date(receivedAt.getTime() + 120_000),
-          })
-          .returning({ id: surveyResponses.id });
-        await recordEvent(db, {
+      for (const [c, planned] of plan.contracts.entries()) {
+        const { offer, startMonthsAgo } = planned;
+        const contract = await insertContract(tx, {
+          operatorId: operator.id,
+          subscriberId: subscriber.id,
+          contractNumber: `CT-${2026 - Math.floor(startMonthsAgo / 12)}-${200000 + i * 10 + c}`,
+          offerName: offer.offerName,
+          category: offer.category,
+          monthlyPriceCents: offer.monthlyPriceCents,
+          startDate: addMonths(today, -startMonthsAgo),
+          commitmentMonths: offer.commitmentMonths,
+          tacitlyRenewed: offer.commitmentMonths > 0 && startMonthsAgo > offer.commitmentMonths,
+        });
+        if (offer.category === "mobile" || offer.category === "bundle") {
+          await insertLine(tx, {
+            operatorId: operator.id,
+            contractId: contract.id,
+            phoneNumber: `+33${offer.category === "mobile" ? "7" : "1"}${String(10000000 + i * 100 + c).slice(0, 8)}`,
+          });
+        }
+        await addEquipment(tx, contract, offer.equipment, planned.deposit);
+        if (planned.case === null) continue;
+        const { receivedAt, endDate, status, progress } = planned.case;
+        const { case: row } = await insertCase(tx, {
+          operatorId: operator.id,
+          subscriber,
+          contracts: [contract],
+          receivedAt,
+          effectiveEndDate: endDate,
+          status,
+          linkSecret,
+        });
+        if (status === "effective" || status === "closed")
+          await seedReturnProgress(tx, row.id, status, now, progress);
+        leaversOf[index]!.push({
           caseId: row.id,
-          type: "survey.answered",
-          actor: { type: "subscriber", id: subscriber.id },
-          meta: { ip: null, userAgent: null },
-          occurredAt: new Date(receivedAt.getTime() + 120_000),
-          data: { surveyResponseId: survey!.id, contactConsent: consent },
+          subscriberId: subscriber.id,
+          receivedAt,
+          caseStatus: status,
+          region: plan.place.region,
+          category: offer.category,
+          firstStart: contract.startDate,
+          revenueCents: offer.monthlyPriceCents,
         });
       }
-    }
+    }),
+  );
+
+  const leavers = leaversOf.flat();
+  const casesByWeek = new Map<IsoDate, number>();
+  for (const leaver of leavers) {
+    const week = weekStart(dateInZone(leaver.receivedAt, calendar.timeZone));
+    casesByWeek.set(week, (casesByWeek.get(week) ?? 0) + 1);
   }
-  return cases;
+  return { cases: leavers.length, leavers, casesByWeek };
 }
 
 /**
@@ -449,13 +409,13 @@ async function seedCrowd(
  * reminds or charges them). Written through the audit trail like real events.
  */
 async function seedReturnProgress(
-  db: Db,
+  db: Queryable,
   caseId: string,
   status: "effective" | "closed",
   now: Date,
-  random: Random,
+  dice: ProgressDice,
 ) {
-  if (status === "effective" && random.chance(0.5)) return;
+  if (status === "effective" && dice.stillExpected) return;
   const [equipmentReturn] = await db
     .select()
     .from(equipmentReturns)
@@ -468,8 +428,8 @@ async function seedReturnProgress(
     const receivedAt = new Date(
       Math.min(
         new Date(`${equipmentReturn.deadline}T10:00:00Z`).getTime() -
-          random.int(5, 25) * 86_400_000,
-        now.getTime() - random.int(1, 12) * 86_400_000,
+          dice.daysBeforeDeadline * 86_400_000,
+        now.getTime() - dice.daysAgo * 86_400_000,
       ),
     );
     backOn = dateInZone(receivedAt, "Europe/Paris");
@@ -515,7 +475,13 @@ async function seedReturnProgress(
   if (!deposit || backOn === null) return;
   const legalDueDate = addDays(backOn, 10);
   const issued = status === "closed";
-  const issuedAt = new Date(`${addDays(backOn, random.int(2, 9))}T09:00:00Z`);
+  // Paid a few days after the equipment came back (and never in the future).
+  const issuedAt = new Date(
+    Math.min(
+      new Date(`${addDays(backOn, dice.issueAfterDays)}T09:00:00Z`).getTime(),
+      now.getTime() - 3_600_000,
+    ),
+  );
   await db
     .update(refunds)
     .set({
@@ -588,15 +554,24 @@ export async function isSeeded(db: Db): Promise<boolean> {
 /** Creates the demo data in an empty database; does nothing if they are already there. */
 export async function seedDemoData(
   db: Db,
-  options: { now?: Date; linkSecret?: string } = {},
+  options: {
+    now?: Date;
+    linkSecret?: string;
+    /**
+     * `false` leaves out the year of history and the retention team's work (the bulk of the
+     * seed): tests that only need the fixed subscribers and the crowd seed in a second.
+     */
+    history?: boolean;
+  } = {},
 ): Promise<SeedResult> {
-  if (await isSeeded(db)) return { created: false, subscribers: 0, cases: 0 };
+  if (await isSeeded(db))
+    return { created: false, subscribers: 0, cases: 0, surveyAnswers: 0, winbackItems: 0 };
   const now = options.now ?? new Date();
   const random = seededRandom(20260601);
   const passwordHash = await hashPassword(DEMO_STAFF_PASSWORD);
 
   const operator = await insertOperator(db, { slug: "nebula" });
-  const today = dateInZone(now, operator.timeZone);
+  const calendar = storyCalendar(now);
   await db.insert(equipmentModelCharges).values(
     Object.entries(MODEL_CHARGES).map(([model, chargeCents]) => ({
       operatorId: operator.id,
@@ -607,46 +582,83 @@ export async function seedDemoData(
         "other",
     })),
   );
-  await db.insert(offers).values([
-    {
-      operatorId: operator.id,
-      code: "FIBRE-6M-HALF",
-      name: "Fibre à moitié prix 6 mois",
-      description: "La fibre 1 Gb/s à -50 % pendant 6 mois, sans engagement.",
-    },
-    {
-      operatorId: operator.id,
-      code: "MOBILE-DATA-X2",
-      name: "Data doublée",
-      description: "Le double de data au même prix pendant 12 mois.",
-    },
-    {
-      operatorId: operator.id,
-      code: "TECH-PRIORITY",
-      name: "Technicien prioritaire",
-      description: "Intervention d'un technicien sous 48 h et un mois offert.",
-    },
-  ]);
+  const catalogue = await db
+    .insert(offers)
+    .values(WINBACK_OFFERS.map((offer) => ({ operatorId: operator.id, ...offer })))
+    .returning({ id: offers.id, code: offers.code });
   // One hash per account: the same demo password, never the same hash.
+  const staffIds = new Map<string, string>();
   for (const staff of DEMO_STAFF) {
-    await insertStaffUser(db, {
+    const row = await insertStaffUser(db, {
       ...staff,
       passwordHash:
         staff === DEMO_STAFF[0] ? passwordHash : await hashPassword(DEMO_STAFF_PASSWORD),
     });
+    staffIds.set(staff.email, row.id);
   }
+  const staffId = (email: (typeof DEMO_STAFF)[number]["email"]) => staffIds.get(email)!;
 
-  await seedFixedSubscribers(db, operator, today);
-  const cases = await seedCrowd(db, operator, now, today, random, options.linkSecret);
+  await seedFixedSubscribers(db, operator, calendar.today);
+  const crowd = await seedCrowd(db, operator, calendar, random, options.linkSecret);
   await seedNotices(db, operator, now, random);
+
+  // The year of history and the retention team's work: set-based, in one transaction, with
+  // their audit events chained in batches (db/seed-audit.ts).
+  const history = await (options.history === false
+    ? { cases: 0, answers: 0, items: 0 }
+    : db.transaction(async (tx) => {
+        const audit = new AuditBatch();
+        const leavers = await seedHistory(tx, {
+          operator,
+          calendar,
+          random,
+          audit,
+          staff: {
+            warehouse: [staffId("ops2@example.com"), staffId("ops4@example.com")],
+            refunds: [staffId("ops3@example.com")],
+          },
+          crowdCasesByWeek: crowd.casesByWeek,
+          firstNumber: CROWD_SIZE + 1,
+          linkSecret: options.linkSecret,
+        });
+        const retention = await seedRetention(tx, {
+          operatorId: operator.id,
+          calendar,
+          random,
+          audit,
+          routing: await loadRoutingTable(tx, operator.id),
+          policy: await loadWinbackSettings(tx, operator.id),
+          agents: [
+            staffId("agent@example.com"),
+            staffId("agent2@example.com"),
+            staffId("agent3@example.com"),
+            staffId("agent4@example.com"),
+          ],
+          offers: new Map(catalogue.map((offer) => [offer.code as WinbackOfferCode, offer.id])),
+          leavers: [...crowd.leavers, ...leavers],
+        });
+        await audit.flush(tx);
+        return { cases: leavers.length, ...retention };
+      }));
+
+  const subscribers = CROWD_SIZE + history.cases;
+  const cases = crowd.cases + history.cases;
   await recordEvent(db, {
     stream: "system",
     type: "system.seeded",
     actor: { type: "system", id: null },
     meta: { ip: null, userAgent: null },
-    data: { subscribers: 200, cases },
+    data: { subscribers, cases },
   });
-  return { created: true, subscribers: 200, cases };
+  // The dashboard has figures at once, before the job's first 5-minute run.
+  await refreshAnalytics(db);
+  return {
+    created: true,
+    subscribers,
+    cases,
+    surveyAnswers: history.answers,
+    winbackItems: history.items,
+  };
 }
 
 /** Empties every application table (not pg-boss's) — for `npm run db:seed` and tests. */
