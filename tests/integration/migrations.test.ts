@@ -3,15 +3,17 @@ import { describe, expect, it } from "vitest";
 import { runMigrations, shippedMigrationCount } from "../../db/migrate";
 import { setupOwnDatabase } from "../setup/test-db";
 
-const fresh = setupOwnDatabase("migrations", { empty: true });
+const fresh = setupOwnDatabase("migrations", { from: "empty" });
 
 const DOMAIN_TABLES = [
+  "analytics_refresh",
   "api_key",
   "audit_event",
   "cancellation_case",
   "carrier_event",
   "case_contract",
   "case_line",
+  "case_weekly_rollup",
   "contact_attempt",
   "contract",
   "document",
@@ -30,10 +32,14 @@ const DOMAIN_TABLES = [
   "staff_user",
   "subscriber",
   "survey_response",
+  "survey_weekly_rollup",
   "unmatched_notice",
   "webhook_delivery",
   "webhook_endpoint",
+  "winback_contact_rollup",
   "winback_item",
+  "winback_route",
+  "winback_weekly_rollup",
 ];
 
 describe("migrations", () => {
@@ -71,6 +77,9 @@ describe("migrations", () => {
         "cancellation_case_status_check",
         "equipment_sim_not_returned_check",
         "survey_response_consent_check",
+        "survey_weekly_rollup_tenure_check",
+        "winback_contact_rollup_contact_check",
+        "analytics_refresh_single_row_check",
       ]) {
         expect(names).toContain(expected);
       }

@@ -5,6 +5,14 @@ export function templateName(runId: string): string {
   return `easyexit_test_${runId}_tpl`;
 }
 
+/** The migrated template with the demo data in it, seeded once per run for the portal tests. */
+export function seededTemplateName(runId: string): string {
+  return `easyexit_test_${runId}_seeded`;
+}
+
+/** The session secret of portal tests: the seed derives the demo cases' private links from it. */
+export const PORTAL_TEST_SECRET = "test-secret-test-secret-test-secret!";
+
 export function workerDatabaseName(runId: string, workerId: number): string {
   return `easyexit_test_${runId}_w${workerId}`;
 }

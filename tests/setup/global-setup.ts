@@ -6,8 +6,17 @@ import path from "node:path";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../db/embedded";
+import { createDatabaseClient } from "../../db/client";
 import { runMigrations } from "../../db/migrate";
-import { templateName, withDatabase, workerDatabaseName, WORKER_COUNT } from "./databases";
+import { seedDemoData } from "../../db/seed";
+import {
+  PORTAL_TEST_SECRET,
+  seededTemplateName,
+  templateName,
+  withDatabase,
+  workerDatabaseName,
+  WORKER_COUNT,
+} from "./databases";
 
 // Database strategy (HOUSE_STYLE 9): one migrated template database, one database per worker
 // cloned from it, tables truncated between tests. With DATABASE_URL the databases live on that
@@ -46,6 +55,12 @@ export default async function setup(project: TestProject) {
   const template = templateName(runId);
   await admin.unsafe(`create database "${template}"`);
   await runMigrations(withDatabase(adminUrl, template));
+  // The demo data, seeded once (a few seconds) instead of by each test file's portal.
+  const seeded = seededTemplateName(runId);
+  await admin.unsafe(`create database "${seeded}" template "${template}"`);
+  const seededClient = createDatabaseClient(withDatabase(adminUrl, seeded), { max: 4 });
+  await seedDemoData(seededClient.db, { linkSecret: PORTAL_TEST_SECRET });
+  await seededClient.close();
   for (let worker = 1; worker <= WORKER_COUNT; worker += 1) {
     await admin.unsafe(
       `create database "${workerDatabaseName(runId, worker)}" template "${template}"`,

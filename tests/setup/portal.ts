@@ -6,14 +6,16 @@ import { parseEnv } from "../../app/config/env.server";
 import { createLogger } from "../../app/config/logger.server";
 import { startPortal, type Portal } from "../../server/portal";
 import { startTestSmtp, type TestSmtp } from "./smtp";
+import { PORTAL_TEST_SECRET } from "./databases";
 import { setupOwnDatabase } from "./test-db";
 
 /**
- * A running portal for one test file: the production build, a seeded database of its own, and
- * a real SMTP server it sends to.
+ * A running portal for one test file: the production build, a database of its own cloned from
+ * the run's seeded template (the demo data, seeded once by the global setup), and a real SMTP
+ * server it sends to.
  */
 export function setupPortal(label: string) {
-  const database = setupOwnDatabase(label);
+  const database = setupOwnDatabase(label, { from: "seeded" });
   let portal: Portal | undefined;
   let smtp: TestSmtp | undefined;
 
@@ -29,7 +31,7 @@ export function setupPortal(label: string) {
       PORT: "0",
       HOST: "127.0.0.1",
       APP_URL: "http://localhost",
-      SESSION_SECRET: "test-secret-test-secret-test-secret!",
+      SESSION_SECRET: PORTAL_TEST_SECRET,
       SEED_ON_START: "true",
       LOG_LEVEL: "silent",
       REMIX_BUILD_DIR: buildDir,

@@ -5,7 +5,7 @@ import { truncateAppTables } from "../../db/seed";
 import { createLogger } from "../../app/config/logger.server";
 import { jobCatalogue, type AppJobCatalogue } from "../../app/jobs/catalogue";
 import { JobQueue } from "../../app/jobs/job-queue.server";
-import { templateName, withDatabase, workerDatabaseName } from "./databases";
+import { seededTemplateName, templateName, withDatabase, workerDatabaseName } from "./databases";
 
 /** This worker's own database (cloned from the migrated template by the global setup). */
 export function workerDatabaseUrl(): string {
@@ -30,21 +30,25 @@ export function setupTestDatabase(): Db & { $client: DatabaseClient } {
 
 /**
  * A database of its own for a test file (browser journeys with seeded data, migration tests):
- * cloned from the migrated template, or empty with `{ empty: true }`. Dropped after the file.
+ * cloned from the migrated template, from the template with the demo data (`{ from: "seeded" }`),
+ * or empty (`{ from: "empty" }`). Dropped after the file.
  */
 export function setupOwnDatabase(
   label: string,
-  options: { empty?: boolean } = {},
+  options: { from?: "migrated" | "seeded" | "empty" } = {},
 ): { url: () => string } {
   const name = `easyexit_test_${inject("runId")}_${label}_${process.env.VITEST_POOL_ID ?? "1"}`;
   const admin = postgres(inject("adminUrl"), { max: 1, onnotice: () => undefined });
   const url = withDatabase(inject("adminUrl"), name);
   beforeAll(async () => {
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    const from = options.from ?? "migrated";
+    const template =
+      from === "seeded" ? seededTemplateName(inject("runId")) : templateName(inject("runId"));
     await admin.unsafe(
-      options.empty
+      from === "empty"
         ? `create database "${name}"`
-        : `create database "${name}" template "${templateName(inject("runId"))}"`,
+        : `create database "${name}" template "${template}"`,
     );
   });
   afterAll(async () => {
