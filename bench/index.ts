@@ -1,11 +1,36 @@
 // npm run bench — prints the figures recorded in BENCHMARKS.md (targets: SPEC.md).
+// `npm run bench -- letter` or `npm run bench -- analytics` runs one of them; no name runs all.
 import { cpus, totalmem } from "node:os";
+import { benchAnalytics, describeAnalyticsBench } from "./analytics";
 import { benchLetter } from "./letter";
+
+const BENCHES = {
+  letter: async () => {
+    const letter = await benchLetter();
+    console.log(
+      `letter render: median ${letter.medianMs.toFixed(2)} ms, p95 ${letter.p95Ms.toFixed(2)} ms (target: median ≤ 10 ms)`,
+    );
+  },
+  // Several minutes: generates 1 million survey answers in a fresh database first.
+  analytics: async () => {
+    const result = await benchAnalytics({ log: (line) => console.log(line) });
+    for (const line of describeAnalyticsBench(result)) console.log(line);
+  },
+} as const;
+type BenchName = keyof typeof BENCHES;
+
+const isBench = (name: string): name is BenchName => Object.hasOwn(BENCHES, name);
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !isBench(name));
+if (unknown.length > 0) {
+  console.error(
+    `Unknown benchmark: ${unknown.join(", ")}. Choose among: ${Object.keys(BENCHES).join(", ")}.`,
+  );
+  process.exit(1);
+}
 
 console.log(
   `Easy Exit benchmarks — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
 );
-const letter = await benchLetter();
-console.log(
-  `letter render: median ${letter.medianMs.toFixed(2)} ms, p95 ${letter.p95Ms.toFixed(2)} ms (target: median ≤ 10 ms)`,
-);
+for (const name of asked.length > 0 ? asked.filter(isBench) : (Object.keys(BENCHES) as BenchName[]))
+  await BENCHES[name]();

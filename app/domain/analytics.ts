@@ -83,6 +83,29 @@ export function chartFromSlug(slug: string | undefined): AnalyticsChart | null {
   return found ? (found[0] as AnalyticsChart) : null;
 }
 
+/**
+ * One week of the surveys chart: the cases received in the week, how many have a survey answer
+ * (whenever given) and how many of those agreed to be contacted. A type alias, not an
+ * interface: `db.execute<T>` wants a `Record<string, unknown>`.
+ */
+export type SurveyWeek = {
+  week: IsoDate;
+  cases: number;
+  answered: number;
+  withConsent: number;
+};
+
+export function surveyTotals(weeks: readonly SurveyWeek[]): Omit<SurveyWeek, "week"> {
+  return weeks.reduce(
+    (sum, week) => ({
+      cases: sum.cases + week.cases,
+      answered: sum.answered + week.answered,
+      withConsent: sum.withConsent + week.withConsent,
+    }),
+    { cases: 0, answered: 0, withConsent: 0 },
+  );
+}
+
 /** `numerator / denominator`, or null when there is nothing to divide by. */
 export function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator;

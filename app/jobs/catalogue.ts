@@ -62,6 +62,8 @@ export const jobCatalogue = {
     retryLimit: 3,
     retryDelaySeconds: 60,
   }),
+  // Every 5 minutes: rebuild the rollups of the analytics dashboard (the next run catches up).
+  "analytics.refresh": defineJob(z.strictObject({}), { retryLimit: 1, retryDelaySeconds: 60 }),
   // Email a retention offer after an agent's email attempt (with the "stop contacting me" link).
   "winback.send-email": defineJob(z.strictObject({ caseId: z.uuid(), attemptId: z.uuid() }), {
     retryLimit: 10,

@@ -5,6 +5,7 @@ import type { Env } from "../config/env.server";
 import type { Logger } from "../config/logger.server";
 import type { Mailer } from "../mail/mailer.server";
 import { ensureTerminationLetter } from "../services/ensure-termination-letter.server";
+import { refreshAnalytics } from "../services/analytics/refresh-analytics.server";
 import { markCasesEffective } from "../services/mark-cases-effective.server";
 import { checkReturnDeadlines } from "../services/returns/check-return-deadlines.server";
 import { ensureReturnLabel } from "../services/returns/ensure-return-label.server";
@@ -86,6 +87,14 @@ export async function registerWorkers(
     if (run.reminders + run.charged > 0) logger.info(run, "return deadlines checked");
   });
   await jobs.boss.schedule("returns.check-deadlines", "25 * * * *", {}, { tz: "Europe/Paris" });
+
+  await jobs.work("analytics.refresh", async () => {
+    const run = await refreshAnalytics(db);
+    logger.debug({ durationMs: run.durationMs }, "analytics rollups refreshed");
+  });
+  await jobs.boss.schedule("analytics.refresh", "*/5 * * * *", {}, { tz: "Europe/Paris" });
+  // Once at start as well: a fresh portal (demo data just seeded) shows figures at once.
+  await jobs.enqueue(db, "analytics.refresh", {});
 
   const winbackMail = keyedMailWorker("winback", (data: { attemptId: string }) => data.attemptId);
   await jobs.work("winback.send-email", async (data, job) => {
