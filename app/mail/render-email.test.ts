@@ -36,14 +36,29 @@ const values = {
   issuedOn: "5 janvier 2027",
   refundKind: "Dépôt de garantie",
   paymentReference: "VIR-2027-0001",
+  // The retention email: what the winback.send-email job adds (winbackEmailValues).
+  agentName: "Inès",
+  stopUrl: "https://exit.example/contact/arret/c3RvcC1jb250YWN0LXRva2Vu?lang=fr",
 };
+
+/** The offer sentence, as the job builds it from the language's own wording. */
+const offerText = (templates: ReturnType<typeof loadEmailTemplates>) =>
+  fill(templates.values.winbackOffer, {
+    offerName: "Fibre Essentielle à 19,99 €",
+    offerDescription: "Six mois à prix réduit, sans engagement.",
+  });
 
 describe("emails", () => {
   it("has every kind in French and English, each with a subject and a body", () => {
     for (const lang of ["fr", "en"] as const) {
       const templates = loadEmailTemplates("FR", lang);
       for (const kind of EMAIL_TEMPLATE_KINDS) {
-        const email = renderEmail(templates, kind, values, lang);
+        const email = renderEmail(
+          templates,
+          kind,
+          { ...values, offerText: offerText(templates) },
+          lang,
+        );
         expect(email.subject.length).toBeGreaterThan(5);
         expect(email.text).toContain("Nébula Télécom SAS");
         expect(email.html).toContain(`lang="${lang}"`);
@@ -72,6 +87,24 @@ describe("emails", () => {
     expect(email.html).toContain('<a href="https://exit.example/dossier/abc"');
     expect(email.html).not.toMatch(/<img|<script|src=/i);
     expect(email.text).toContain("Camille <Martin>");
+  });
+
+  it("signs the retention email with the agent, states the offer and ends with the stop link", () => {
+    for (const lang of ["fr", "en"] as const) {
+      const templates = loadEmailTemplates("FR", lang);
+      const email = renderEmail(
+        templates,
+        "winback",
+        { ...values, offerText: offerText(templates) },
+        lang,
+      );
+      expect(email.subject).toContain("RX-7K3M-9QPD");
+      expect(email.text).toContain("Inès");
+      expect(email.text).toContain("Fibre Essentielle à 19,99 €");
+      expect(email.text).toContain(values.stopUrl);
+      expect(email.html).toContain(`<a href="${values.stopUrl}"`);
+      expect(email.html).not.toMatch(/<img|<script|src=/i);
+    }
   });
 
   it("refuses a placeholder without a value instead of sending a hole", () => {

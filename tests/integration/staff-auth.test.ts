@@ -2,13 +2,14 @@ import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { totpCodeAt, decryptTotpSecret } from "../../app/auth/totp.server";
 import { staffSessions, staffUsers } from "../../db/schema";
+import { PORTAL_TEST_SECRET } from "../setup/databases";
 import { setupPortal } from "../setup/portal";
 import { DEMO_PASSWORD, getPage, postForm, signIn } from "../setup/staff-http";
 
 // Sign-in, lockout, sessions, password links, TOTP, CSRF and headers, over HTTP against the
 // real portal (production build, seeded Postgres, real SMTP).
 const app = setupPortal("staff_auth");
-const SECRET = "test-secret-test-secret-test-secret!";
+const SECRET = PORTAL_TEST_SECRET;
 
 async function signInAttempt(email: string, password: string) {
   const response = await postForm(app.url("/staff/connexion"), { email, password });

@@ -17,6 +17,7 @@ import {
   contracts,
   surveyResponses,
   unmatchedNotices,
+  winbackItems,
 } from "../../db/schema";
 import { insertCase, insertContract, insertOperator, insertSubscriber } from "../factories";
 import { setupAppJobQueue, setupTestDatabase } from "../setup/test-db";
@@ -294,7 +295,60 @@ describe("saveSurveyAnswer", () => {
     const [contractAfter] = await db.select().from(contracts).where(eq(contracts.id, contract.id));
     expect(contractAfter!.status).toBe("cancellation_pending");
 
-    expect(await verifyCaseChain(db, caseId)).toMatchObject({ ok: true, events: 5 });
+    // The case's own state is untouched; its audit chain gains the survey's events only: the
+    // first answer (with consent, reason "competitor") queued a win-back item, the second one
+    // (without consent) closed it and recorded the withdrawal of the consent.
+    expect(await verifyCaseChain(db, caseId)).toMatchObject({ ok: true, events: 8 });
+    const [item] = await db.select().from(winbackItems).where(eq(winbackItems.caseId, caseId));
+    expect(item).toMatchObject({
+      surveyResponseId: first.id,
+      queue: "offers",
+      status: "do_not_contact",
+      closeReason: "suppressed",
+    });
+    const trail = await db
+      .select({ type: auditEvents.type, data: auditEvents.data })
+      .from(auditEvents)
+      .where(eq(auditEvents.caseId, caseId))
+      .orderBy(asc(auditEvents.seq));
+    expect(trail.map((event) => event.type)).toEqual([
+      "case.identified",
+      "case.summary_shown",
+      "case.notified",
+      "survey.answered",
+      "winback.item_routed",
+      "survey.answered",
+      "winback.closed",
+      "consent.withdrawn",
+    ]);
+    expect(trail.slice(4)).toEqual([
+      {
+        type: "winback.item_routed",
+        data: {
+          itemId: item!.id,
+          queue: "offers",
+          priority: item!.priority,
+          slaDueAt: item!.slaDueAt.toISOString(),
+        },
+      },
+      {
+        type: "survey.answered",
+        data: { surveyResponseId: first.id, contactConsent: false },
+      },
+      {
+        type: "winback.closed",
+        data: {
+          itemId: item!.id,
+          status: "do_not_contact",
+          closeReason: "suppressed",
+          offerCode: null,
+        },
+      },
+      {
+        type: "consent.withdrawn",
+        data: { subscriberId: subscriber.id, via: "survey", closedItemIds: [item!.id] },
+      },
+    ]);
     const answered = await db
       .select({ data: auditEvents.data, ip: auditEvents.ip })
       .from(auditEvents)
