@@ -18,6 +18,8 @@ export default [
   route("dossier/:token/lettre.pdf", "routes/public/case-letter.ts"),
   route("dossier/:token/etiquette-retour.pdf", "routes/public/case-label.ts"),
   route("resilier/accuse/lettre.pdf", "routes/public/cancel-acknowledgment-letter.ts"),
+  // "Stop contacting me": the link of every retention email (GET acts; RFC 8058 POST too)
+  route("contact/arret/:token", "routes/public/stop-contact.tsx"),
 
   // Staff back office: signing in (no session needed) …
   route("staff/connexion", "routes/staff/sign-in.tsx"),
@@ -39,9 +41,15 @@ export default [
     route(S.refunds.path, "routes/staff/refunds.tsx"),
     route(S.refundDetail.path, "routes/staff/refund-detail.tsx"),
     route(S.compliance.path, "routes/staff/compliance.tsx"),
+    route(S.winbackQueue.path, "routes/staff/winback-queue.tsx"),
+    route(S.winbackItem.path, "routes/staff/winback-item.tsx"),
+    route(S.analytics.path, "routes/staff/analytics.tsx"),
+    route(S.analyticsCsv.path, "routes/staff/analytics-csv.ts"),
     route(S.staffList.path, "routes/staff/staff-list.tsx"),
     route(S.staffNew.path, "routes/staff/staff-new.tsx"),
     route(S.staffEdit.path, "routes/staff/staff-edit.tsx"),
+    route(S.winbackSettings.path, "routes/staff/settings-winback.tsx"),
+    route(S.winbackOffer.path, "routes/staff/settings-winback-offer.tsx"),
   ]),
 
   // Integration API (API key, no cookies): carriers report where return parcels are

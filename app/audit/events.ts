@@ -271,6 +271,23 @@ export const AuditEventSchema = z.discriminatedUnion("type", [
       previousMaxAgeDays: z.int(),
     }),
   }),
+  // Admin added, edited, deactivated or reactivated a win-back offer (stream `settings:winback`).
+  // Name and description are the operator's catalogue wording, not personal data; offers are
+  // never deleted, so the chain keeps the values before and after (previous* null on creation).
+  z.object({
+    type: z.literal("winback.offer_changed"),
+    data: z.strictObject({
+      offerId: z.uuid(),
+      code: z.string().max(60),
+      action: z.enum(["created", "edited", "deactivated", "reactivated"]),
+      name: z.string().max(200),
+      previousName: z.string().max(200).nullable(),
+      description: z.string().max(2000),
+      previousDescription: z.string().max(2000).nullable(),
+      active: z.boolean(),
+      previousActive: z.boolean().nullable(),
+    }),
+  }),
   // The demo data were (re)created (stream `system`).
   z.object({
     type: z.literal("system.seeded"),

@@ -46,9 +46,37 @@ export const STAFF_ACCESS = {
     act: ["operations"],
   },
   compliance: { path: "staff/conformite", view: ["compliance", "admin"], act: NOBODY },
+  // The win-back workspace: agents work the queue; compliance and admin may read it.
+  winbackQueue: {
+    path: "staff/reconquete",
+    view: ["agent", "compliance", "admin"],
+    act: NOBODY,
+  },
+  winbackItem: {
+    path: "staff/reconquete/:itemId",
+    view: ["agent", "compliance", "admin"],
+    act: ["agent"],
+  },
+  analytics: { path: "staff/analyse", view: ["agent", "compliance", "admin"], act: NOBODY },
+  analyticsCsv: {
+    path: "staff/analyse/:chart/csv",
+    view: ["agent", "compliance", "admin"],
+    act: NOBODY,
+  },
   staffList: { path: "staff/comptes", view: ["admin"], act: NOBODY },
   staffNew: { path: "staff/comptes/nouveau", view: ["admin"], act: ["admin"] },
   staffEdit: { path: "staff/comptes/:staffId", view: ["admin"], act: ["admin"] },
+  // Retention settings: admin changes them, compliance reads them.
+  winbackSettings: {
+    path: "staff/reglages/reconquete",
+    view: ["compliance", "admin"],
+    act: ["admin"],
+  },
+  winbackOffer: {
+    path: "staff/reglages/reconquete/offres/:offerId",
+    view: ["admin"],
+    act: ["admin"],
+  },
 } as const satisfies Record<string, StaffAccess>;
 
 export type StaffPage = keyof typeof STAFF_ACCESS;

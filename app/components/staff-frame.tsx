@@ -16,8 +16,11 @@ const NAV: { page: StaffPage; label: MessageKey }[] = [
   { page: "notices", label: "staff.nav.notices" },
   { page: "returns", label: "staff.nav.returns" },
   { page: "refunds", label: "staff.nav.refunds" },
+  { page: "winbackQueue", label: "staff.nav.winback" },
+  { page: "analytics", label: "staff.nav.analytics" },
   { page: "compliance", label: "staff.nav.compliance" },
   { page: "staffList", label: "staff.nav.staff" },
+  { page: "winbackSettings", label: "staff.winbackSettings.nav" },
 ];
 
 /** The back office's frame: navigation by role, who is signed in, sign-out. */
@@ -159,6 +162,7 @@ export function StatusTabs<T extends string>({
   values,
   current,
   labelOf,
+  keep,
 }: {
   label: string;
   /** The list's path; each tab adds `?statut=<value>`. */
@@ -166,6 +170,8 @@ export function StatusTabs<T extends string>({
   values: readonly T[];
   current: T;
   labelOf: (value: T) => string;
+  /** Other query parameters the tabs keep (e.g. a filter). */
+  keep?: Record<string, string>;
 }) {
   return (
     <nav aria-label={label} className="tabs">
@@ -173,7 +179,7 @@ export function StatusTabs<T extends string>({
         {values.map((value) => (
           <li key={value}>
             <Link
-              to={`${path}?statut=${value}`}
+              to={`${path}?${new URLSearchParams({ statut: value, ...keep }).toString()}`}
               aria-current={value === current ? "page" : undefined}
             >
               {labelOf(value)}

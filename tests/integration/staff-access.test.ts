@@ -2,6 +2,7 @@ import type { RouteConfigEntry } from "@remix-run/route-config";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { STAFF_ACCESS, STAFF_PUBLIC_PATHS, type StaffAccess } from "../../app/auth/staff-access";
+import { ANALYTICS_CHARTS } from "../../app/domain/analytics";
 import { STAFF_ROLES, type StaffRole } from "../../app/domain/enums";
 import routes from "../../app/routes";
 import { ensureTerminationLetter } from "../../app/services/ensure-termination-letter.server";
@@ -9,10 +10,14 @@ import {
   cancellationCases,
   documents,
   equipmentReturns,
+  offers,
+  operators,
   refunds,
   staffUsers,
   unmatchedNotices,
+  winbackItems,
 } from "../../db/schema";
+import { insertWinbackItem } from "../factories/winback";
 import { setupPortal } from "../setup/portal";
 import { getPage, postForm, signIn } from "../setup/staff-http";
 
@@ -70,6 +75,7 @@ beforeAll(async () => {
     .from(equipmentReturns)
     .limit(1);
   const [someRefund] = await db.select({ id: refunds.id }).from(refunds).limit(1);
+  const [someOffer] = await db.select({ id: offers.id }).from(offers).limit(1);
   if (!letter?.caseId || !notice || !someone || !someReturn || !someRefund)
     throw new Error("the demo data lack a case, notice, staff, return or refund");
   Object.assign(params, {
@@ -79,7 +85,22 @@ beforeAll(async () => {
     staffId: someone.id,
     returnNumber: someReturn.returnNumber,
     refundId: someRefund.id,
+    // The analytics CSV of one chart (every chart shares the route and its guard).
+    chart: ANALYTICS_CHARTS.reasonsByWeek,
+    offerId: someOffer?.id,
   });
+  // A win-back item: the seed's, or one made here when the seed has none.
+  const [someItem] = await db.select({ id: winbackItems.id }).from(winbackItems).limit(1);
+  if (someItem) params.itemId = someItem.id;
+  else {
+    const [operator] = await db.select({ id: operators.id }).from(operators).limit(1);
+    const made = await insertWinbackItem(db, {
+      operatorId: operator!.id,
+      channel: "email",
+      window: "any",
+    });
+    params.itemId = made.item.id;
+  }
   for (const role of STAFF_ROLES) cookies[role] = await signIn(app.url, EMAILS[role]);
 });
 

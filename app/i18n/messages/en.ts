@@ -221,10 +221,10 @@ export const en: Record<PublicMessageKey, string> = {
   "channel.phone": "By phone",
   "channel.email": "By email",
   "channel.sms": "By text message",
-  "window.morning": "In the morning (9 am – 12 pm)",
-  "window.afternoon": "In the afternoon (2 pm – 6 pm)",
-  "window.evening": "In the evening (6 pm – 8 pm)",
-  "window.any": "Any time",
+  "window.morning": "Weekday mornings (10 am – 1 pm)",
+  "window.afternoon": "Weekday afternoons (2 pm – 6 pm)",
+  "window.evening": "Weekday evenings (6 pm – 8 pm)",
+  "window.any": "Any time on weekdays (10 am – 1 pm, 2 pm – 8 pm)",
   "notice.metaTitle": "Notice received — {operator}",
   "notice.title": "Notice received — we are matching it to your contract",
   "notice.lead":
@@ -372,4 +372,19 @@ export const en: Record<PublicMessageKey, string> = {
   "timeline.return.carrier_event": "New carrier step",
   "timeline.return.items_received": "Equipment received at the warehouse",
   "timeline.return.charged": "Non-return charges applied",
+  "stopContact.metaTitle": "Stop contacting me — {operator}",
+  "stopContact.invalidMetaTitle": "Invalid link — {operator}",
+  "stopContact.doneTitle": "Done: we will not contact you again",
+  "stopContact.doneLead":
+    "{operator} will no longer contact you with offers, by phone, email or text message. Any contact that was planned is cancelled.",
+  "stopContact.alreadyTitle": "Already done: you will not be contacted again",
+  "stopContact.alreadyLead":
+    "Your request is already on record. {operator} will no longer contact you with offers, by phone, email or text message.",
+  "stopContact.requestDate": "Date of your request",
+  "stopContact.cancellation":
+    "This does not affect your cancellation: it goes ahead, and you will still receive the messages about it (acknowledgment, equipment return, refunds).",
+  "stopContact.nothingElse": "There is nothing else you need to do; you can close this page.",
+  "stopContact.invalidTitle": "This link does not work",
+  "stopContact.invalidText":
+    "It may be incomplete: some mail programs cut long links. Open it again from the email you received, or reply to that email asking not to be contacted again.",
 };

@@ -227,10 +227,10 @@ export const fr = {
   "channel.phone": "Par téléphone",
   "channel.email": "Par e-mail",
   "channel.sms": "Par SMS",
-  "window.morning": "Le matin (9 h – 12 h)",
-  "window.afternoon": "L’après-midi (14 h – 18 h)",
-  "window.evening": "En soirée (18 h – 20 h)",
-  "window.any": "Peu importe",
+  "window.morning": "Le matin, en semaine (10 h – 13 h)",
+  "window.afternoon": "L’après-midi, en semaine (14 h – 18 h)",
+  "window.evening": "En soirée, en semaine (18 h – 20 h)",
+  "window.any": "Peu importe, en semaine (10 h – 13 h, 14 h – 20 h)",
   "notice.metaTitle": "Demande reçue — {operator}",
   "notice.title": "Demande reçue — nous la rattachons à votre contrat",
   "notice.lead":
@@ -384,6 +384,21 @@ export const fr = {
   "timeline.return.carrier_event": "Nouvelle étape du transport",
   "timeline.return.items_received": "Matériel reçu à l’entrepôt",
   "timeline.return.charged": "Frais de non-restitution appliqués",
+  "stopContact.metaTitle": "Ne plus être contacté(e) — {operator}",
+  "stopContact.invalidMetaTitle": "Lien non valide — {operator}",
+  "stopContact.doneTitle": "C’est noté : nous ne vous contacterons plus",
+  "stopContact.doneLead":
+    "{operator} ne vous proposera plus d’offre, ni par téléphone, ni par e-mail, ni par SMS. Les contacts qui étaient prévus sont annulés.",
+  "stopContact.alreadyTitle": "C’est déjà fait : vous ne serez plus contacté(e)",
+  "stopContact.alreadyLead":
+    "Votre demande est déjà enregistrée. {operator} ne vous proposera plus d’offre, ni par téléphone, ni par e-mail, ni par SMS.",
+  "stopContact.requestDate": "Date de votre demande",
+  "stopContact.cancellation":
+    "Votre résiliation n’est pas concernée : elle suit son cours, et vous recevrez toujours les messages qui la concernent (accusé de réception, retour du matériel, remboursements).",
+  "stopContact.nothingElse": "Vous n’avez rien d’autre à faire ; vous pouvez fermer cette page.",
+  "stopContact.invalidTitle": "Ce lien ne fonctionne pas",
+  "stopContact.invalidText":
+    "Il est peut-être incomplet : certaines messageries coupent les liens trop longs. Ouvrez-le de nouveau depuis l’e-mail reçu, ou répondez à cet e-mail en demandant à ne plus être contacté(e).",
 } satisfies Record<string, string>;
 
 export type PublicMessageKey = keyof typeof fr;

@@ -5,11 +5,16 @@ import { STAFF_ACCESS, canView } from "~/auth/staff-access";
 import { refundAlarmText } from "~/components/refund-urgency";
 import { STAFF_TIME_ZONE, StaffHeading } from "~/components/staff-frame";
 import { dateInZone } from "~/domain/dates";
-import { translate } from "~/i18n/i18n";
+import { localeFor, translate, type Lang } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
 import { countRefundAlarms } from "~/services/staff/list-refunds.server";
 import { countReturnsToReceive } from "~/services/staff/list-returns.server";
 import { countPendingNotices } from "~/services/staff/unmatched-notices.server";
+import {
+  countMyOpenWinback,
+  countOpenWinback,
+  countUnclaimedWinback,
+} from "~/services/winback/load-workspace.server";
 
 export { StaffErrorBoundary as ErrorBoundary } from "~/components/staff-error";
 
@@ -30,17 +35,36 @@ export async function loader(args: LoaderFunctionArgs) {
         countRefundAlarms(db, dateInZone(new Date(), STAFF_TIME_ZONE)),
       ])
     : [null, null];
+  // The retention team's numbers: items to claim, the agent's own, first contacts past SLA.
+  const winback = canView(staff.role, "winbackQueue")
+    ? await Promise.all([
+        countUnclaimedWinback(db),
+        staff.role === "agent" ? countMyOpenWinback(db, staff.id) : null,
+        countOpenWinback(db, new Date()),
+      ]).then(([unclaimed, mine, perQueue]) => ({
+        unclaimed,
+        mine,
+        overdue: perQueue.reduce((sum, row) => sum + row.overdue, 0),
+      }))
+    : null;
   return {
     staff: { displayName: staff.displayName, role: staff.role },
     pendingNotices,
     returnsToReceive,
     refundAlarms,
+    winback,
   };
 }
 
+/** "one" or "other" in the reader's language (French says "0 abonné", English "0 subscribers"). */
+function plural(lang: Lang, count: number): "one" | "other" {
+  return new Intl.PluralRules(localeFor(lang)).select(count) === "one" ? "one" : "other";
+}
+
 export default function StaffHome() {
-  const { t } = useI18n();
-  const { staff, pendingNotices, returnsToReceive, refundAlarms } = useLoaderData<typeof loader>();
+  const { t, lang } = useI18n();
+  const { staff, pendingNotices, returnsToReceive, refundAlarms, winback } =
+    useLoaderData<typeof loader>();
   return (
     <div className="stack stack--large">
       <StaffHeading
@@ -94,6 +118,33 @@ export default function StaffHome() {
             </p>
             <p>
               <Link to="/staff/remboursements">{t("staff.home.refundsLink")}</Link>
+            </p>
+          </section>
+        ) : null}
+        {winback !== null ? (
+          <section className="card stack stack--small" aria-labelledby="home-winback">
+            <h2 id="home-winback">{t("staff.nav.winback")}</h2>
+            <ul className="list">
+              <li>
+                {t(`staff.home.winbackUnclaimed.${plural(lang, winback.unclaimed)}`, {
+                  count: winback.unclaimed,
+                })}
+              </li>
+              {winback.mine !== null ? (
+                <li>
+                  {t(`staff.home.winbackMine.${plural(lang, winback.mine)}`, {
+                    count: winback.mine,
+                  })}
+                </li>
+              ) : null}
+              <li className={winback.overdue > 0 ? "alarm" : undefined}>
+                {t(`staff.home.winbackOverdue.${plural(lang, winback.overdue)}`, {
+                  count: winback.overdue,
+                })}
+              </li>
+            </ul>
+            <p>
+              <Link to="/staff/reconquete">{t("staff.home.winbackLink")}</Link>
             </p>
           </section>
         ) : null}
