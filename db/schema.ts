@@ -1,5 +1,6 @@
 import { sql, type InferInsertModel, type InferSelectModel, type SQL } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -32,6 +33,8 @@ import {
   EMAIL_KINDS,
   EMAIL_STATUSES,
   EQUIPMENT_KINDS,
+  AUDIT_EXPORT_FORMATS,
+  AUDIT_EXPORT_STATUSES,
   EXIT_REASONS,
   ITEM_CONDITIONS,
   JURISDICTIONS,
@@ -167,6 +170,8 @@ export const subscribers = pgTable(
     marketingSuppressedAt: instant("marketing_suppressed_at"),
     /** SHA-256 of the "stop contacting me" link's token (derived, so every email has the same link). */
     stopContactTokenHash: char("stop_contact_token_hash", { length: 64 }),
+    /** When the data-retention job replaced this subscriber's personal data with pseudonyms. */
+    pseudonymisedAt: instant("pseudonymised_at"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -422,6 +427,8 @@ export const unmatchedNotices = pgTable(
     resolvedAt: instant("resolved_at"),
     resolvedBy: uuid("resolved_by").references(() => staffUsers.id),
     idempotencyKey: text("idempotency_key").notNull(),
+    /** When the data-retention job removed what was typed (names, email) from this notice. */
+    pseudonymisedAt: instant("pseudonymised_at"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -467,6 +474,8 @@ export const auditEvents = pgTable(
     index("audit_event_case_idx").on(t.caseId, t.seq),
     index("audit_event_occurred_idx").on(t.occurredAt, t.id),
     index("audit_event_type_idx").on(t.type, t.occurredAt),
+    // The staff access log: who viewed or exported what, newest first.
+    index("audit_event_actor_idx").on(t.actorType, t.actorId, t.occurredAt),
     check("audit_event_actor_check", oneOf(t.actorType, ACTOR_TYPES)),
     check("audit_event_seq_check", sql`${t.seq} >= 1`),
     check("audit_event_hash_check", sql`${sha256Hex(t.hash)} and ${sha256Hex(t.prevHash)}`),
@@ -486,6 +495,11 @@ export const documents = pgTable(
     sizeBytes: integer("size_bytes").notNull(),
     sha256: char("sha256", { length: 64 }).notNull(),
     language: text("language").$type<(typeof LANGUAGES)[number]>(),
+    /**
+     * When the data-retention job erased the bytes (they hold personal data); the SHA-256 and
+     * the size stay, so the audit trail still proves what the document was.
+     */
+    purgedAt: instant("purged_at"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -500,7 +514,10 @@ export const documents = pgTable(
       .where(sql`${t.kind} = 'return_label'`),
     check("document_kind_check", oneOf(t.kind, DOCUMENT_KINDS)),
     check("document_sha256_check", sha256Hex(t.sha256)),
-    check("document_size_check", sql`${t.sizeBytes} = octet_length(${t.bytes})`),
+    check(
+      "document_size_check",
+      sql`${t.sizeBytes} = octet_length(${t.bytes}) or (${t.purgedAt} is not null and octet_length(${t.bytes}) = 0)`,
+    ),
   ],
 );
 
@@ -702,6 +719,8 @@ export const surveyResponses = pgTable(
     contactChannel: text("contact_channel").$type<(typeof CONTACT_CHANNELS)[number]>(),
     contactWindow: text("contact_window").$type<(typeof CONTACT_WINDOWS)[number]>(),
     consentWithdrawnAt: instant("consent_withdrawn_at"),
+    /** When the data-retention job erased the free text (details, competitor) of this answer. */
+    pseudonymisedAt: instant("pseudonymised_at"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -971,6 +990,104 @@ export const rateLimits = pgTable("rate_limit", {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Compliance: signed checkpoints over every hash chain, and the exports of the audit trail
+// (docs/decisions/009).
+// ---------------------------------------------------------------------------------------------
+
+/** Every Ed25519 key that ever signed a checkpoint or a manifest, published at /.well-known. */
+export const auditSigningKeys = pgTable("audit_signing_key", {
+  keyId: text("key_id").primaryKey(),
+  publicKeyPem: text("public_key_pem").notNull(),
+  firstUsedAt: instant("first_used_at").notNull().defaultNow(),
+});
+
+/** A signed statement of every chain's head at one moment: the root of a Merkle tree over them. */
+export const auditCheckpoints = pgTable(
+  "audit_checkpoint",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    takenAt: instant("taken_at").notNull(),
+    streams: integer("streams").notNull(),
+    events: bigint("events", { mode: "number" }).notNull(),
+    root: char("root", { length: 64 }).notNull(),
+    /** The previous checkpoint's root (64 zeros for the first): checkpoints form a chain too. */
+    previousRoot: char("previous_root", { length: 64 }).notNull(),
+    keyId: text("key_id")
+      .notNull()
+      .references(() => auditSigningKeys.keyId),
+    /** The exact string signed (canonical JSON), kept so that anyone can check the signature. */
+    payload: text("payload").notNull(),
+    /** Base64 Ed25519 signature over the UTF-8 bytes of `payload`. */
+    signature: text("signature").notNull(),
+  },
+  (t) => [
+    index("audit_checkpoint_taken_idx").on(t.takenAt),
+    check(
+      "audit_checkpoint_root_check",
+      sql`${sha256Hex(t.root)} and ${sha256Hex(t.previousRoot)}`,
+    ),
+    check("audit_checkpoint_counts_check", sql`${t.streams} >= 0 and ${t.events} >= 0`),
+  ],
+);
+
+/**
+ * The chain heads of a checkpoint, stored incrementally: only the streams whose head changed
+ * since the previous checkpoint. The head set of checkpoint N is, per stream, the row with the
+ * greatest checkpoint id ≤ N.
+ */
+export const auditCheckpointHeads = pgTable(
+  "audit_checkpoint_head",
+  {
+    checkpointId: bigint("checkpoint_id", { mode: "number" })
+      .notNull()
+      .references(() => auditCheckpoints.id),
+    stream: text("stream").notNull(),
+    seq: integer("seq").notNull(),
+    hash: char("hash", { length: 64 }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.checkpointId, t.stream] }),
+    index("audit_checkpoint_head_stream_idx").on(t.stream, t.checkpointId),
+    check("audit_checkpoint_head_seq_check", sql`${t.seq} >= 1`),
+    check("audit_checkpoint_head_hash_check", sha256Hex(t.hash)),
+  ],
+);
+
+/** One export of the audit trail (UI or CLI): its filters, and once written, its manifest. */
+export const auditExports = pgTable(
+  "audit_export",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Who exported (null: the command line). */
+    staffUserId: uuid("staff_user_id").references(() => staffUsers.id),
+    format: text("format").$type<(typeof AUDIT_EXPORT_FORMATS)[number]>().notNull(),
+    gzip: boolean("gzip").notNull().default(false),
+    filters: jsonb("filters").notNull(),
+    status: text("status")
+      .$type<(typeof AUDIT_EXPORT_STATUSES)[number]>()
+      .notNull()
+      .default("running"),
+    rows: bigint("rows", { mode: "number" }),
+    bytes: bigint("bytes", { mode: "number" }),
+    sha256: char("sha256", { length: 64 }),
+    checkpointId: bigint("checkpoint_id", { mode: "number" }).references(() => auditCheckpoints.id),
+    /** The signed manifest (docs/decisions/009), once the file is complete. */
+    manifest: jsonb("manifest"),
+    createdAt: createdAt(),
+    completedAt: instant("completed_at"),
+  },
+  (t) => [
+    index("audit_export_created_idx").on(t.createdAt),
+    check("audit_export_format_check", oneOf(t.format, AUDIT_EXPORT_FORMATS)),
+    check("audit_export_status_check", oneOf(t.status, AUDIT_EXPORT_STATUSES)),
+    check(
+      "audit_export_complete_check",
+      sql`(${t.status} = 'complete') = (${t.completedAt} is not null and ${t.sha256} is not null and ${t.manifest} is not null)`,
+    ),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
 // Retention analytics: rollups rebuilt every 5 minutes by the `analytics.refresh` job
 // (app/services/analytics/refresh-analytics.server.ts). The dashboard reads only these, so it
 // stays fast with millions of answers. Weeks start on Monday in Europe/Paris.
@@ -1093,3 +1210,6 @@ export type StaffSession = InferSelectModel<typeof staffSessions>;
 export type ApiKey = InferSelectModel<typeof apiKeys>;
 export type WebhookEndpoint = InferSelectModel<typeof webhookEndpoints>;
 export type WebhookDelivery = InferSelectModel<typeof webhookDeliveries>;
+export type AuditCheckpoint = InferSelectModel<typeof auditCheckpoints>;
+export type AuditCheckpointHead = InferSelectModel<typeof auditCheckpointHeads>;
+export type AuditExport = InferSelectModel<typeof auditExports>;

@@ -136,6 +136,10 @@ export const API_SCOPES = [
   "refunds:write",
 ] as const;
 
+export const AUDIT_EXPORT_FORMATS = ["csv", "jsonl"] as const;
+export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
+export const AUDIT_EXPORT_STATUSES = ["running", "complete", "failed"] as const;
+
 export const WEBHOOK_EVENT_TYPES = [
   "case.notified",
   "case.withdrawn",

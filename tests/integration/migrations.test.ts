@@ -8,7 +8,11 @@ const fresh = setupOwnDatabase("migrations", { from: "empty" });
 const DOMAIN_TABLES = [
   "analytics_refresh",
   "api_key",
+  "audit_checkpoint",
+  "audit_checkpoint_head",
   "audit_event",
+  "audit_export",
+  "audit_signing_key",
   "cancellation_case",
   "carrier_event",
   "case_contract",
