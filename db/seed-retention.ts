@@ -7,6 +7,7 @@ import {
   attemptRefusal,
   CONTACT_WINDOW_HOURS,
   isContactDay,
+  isOpenItem,
   itemAfterAttempt,
   itemDeadline,
   outcomeRefusal,
@@ -27,6 +28,7 @@ import type { AuditBatch } from "./seed-audit";
 import type { WinbackOfferCode } from "./seed-catalogue";
 import { bulkInsert } from "./seed-bulk";
 import {
+  afterWorkingHours,
   answersSurvey,
   draftSurveyAnswer,
   type Category,
@@ -107,21 +109,47 @@ function offerFor(random: Random, queue: WinbackQueue, category: Category): Winb
   }
 }
 
+/** When an item is claimed, after its answer. */
+type ClaimTiming =
+  /** This many SLAs after the answer (from, to), at the next working moment. */
+  | { slas: readonly [number, number] }
+  /**
+   * This many working hours after the answer (from, to): a team that works its queue in office
+   * hours, so the weekend's answers wait for Monday morning. An item that would miss its SLA is
+   * taken first, within the first working hour and a half (`urgentFirst`), unless it was set
+   * aside (hard to reach, waiting for a colleague's answer), which happens by `setAside.chance`.
+   */
+  | {
+      workingHours: readonly [number, number];
+      urgentFirst: boolean;
+      setAside: { chance: number; workingHours: readonly [number, number] };
+    };
+
 interface Pace {
   team: readonly string[];
   /** The chance an item is claimed at all before it expires. */
   worked: number;
-  /** Claimed this many SLAs after the answer (from, to). */
-  delay: readonly [number, number];
+  claim: ClaimTiming;
   /** The chance the first call follows the claim within the hour (else within these hours). */
   sameDayCall: number;
   firstCallWithinHours: number;
 }
 
+/** Working hours from the answer to the claim, by queue, since the team caught up. */
+const CAUGHT_UP_CLAIM_HOURS: Record<WinbackQueue, readonly [number, number]> = {
+  offers: [1, 12],
+  service_recovery: [0.5, 6],
+  new_address: [2, 18],
+  // The billing trouble's apologies: a day or two behind, often past their 24-hour SLA.
+  apology: [12, 32],
+};
+
 /**
  * How fast the team works, by period: before the reinforcement two agents, slower, letting more
- * items expire; then four; since the billing trouble the queues overflow and the team keeps up
- * with the offers and apologies first.
+ * items expire; then four; in the first weeks of the billing trouble the queues overflow and the
+ * team keeps up with the offers and apologies first; for the last month (every item still open
+ * today) it has caught up: each item is taken within a working day or so, the most urgent first,
+ * except the apologies, still behind, and a few set aside.
  */
 function paceFor(
   calendar: StoryCalendar,
@@ -129,25 +157,62 @@ function paceFor(
   queue: WinbackQueue,
   agents: readonly string[],
 ): Pace {
+  if (date >= calendar.queuesCaughtUpOn)
+    return {
+      team: agents,
+      worked: 1,
+      claim: {
+        workingHours: CAUGHT_UP_CLAIM_HOURS[queue],
+        urgentFirst: queue !== "apology",
+        setAside: { chance: 0.1, workingHours: [18, 45] },
+      },
+      sameDayCall: 0.9,
+      firstCallWithinHours: 20,
+    };
   if (date >= calendar.billingTroubleFrom) {
     const worked = { offers: 0.5, apology: 0.35, service_recovery: 0.22, new_address: 0.22 }[queue];
-    return { team: agents, worked, delay: [0.3, 3], sameDayCall: 0.4, firstCallWithinHours: 72 };
+    return {
+      team: agents,
+      worked,
+      claim: { slas: [0.3, 3] },
+      sameDayCall: 0.4,
+      firstCallWithinHours: 72,
+    };
   }
   if (date >= calendar.teamReinforcedOn)
     return {
       team: agents,
       worked: 0.88,
-      delay: [0.05, 0.45],
+      claim: { slas: [0.05, 0.45] },
       sameDayCall: 0.8,
       firstCallWithinHours: 20,
     };
   return {
     team: agents.slice(0, 2),
     worked: 0.72,
-    delay: [0.2, 1],
+    claim: { slas: [0.2, 1] },
     sameDayCall: 0.6,
     firstCallWithinHours: 30,
   };
+}
+
+/** When the team claims an item, by the pace of its period. */
+function plannedClaim(random: Random, pace: Pace, item: ItemRow, timeZone: string): Date {
+  const createdAt = item.createdAt!;
+  const { claim } = pace;
+  if ("slas" in claim) {
+    const [fastest, slowest] = claim.slas;
+    const slaHours = (item.slaDueAt.getTime() - createdAt.getTime()) / HOUR;
+    const delay = slaHours * (fastest + random.next() * (slowest - fastest));
+    return workingMoment(random, new Date(createdAt.getTime() + delay * HOUR), timeZone);
+  }
+  const setAside = random.chance(claim.setAside.chance);
+  const [fastest, slowest] = setAside ? claim.setAside.workingHours : claim.workingHours;
+  const draw = random.next();
+  const planned = afterWorkingHours(createdAt, fastest + draw * (slowest - fastest), timeZone);
+  if (claim.urgentFirst && !setAside && planned > item.slaDueAt)
+    return afterWorkingHours(createdAt, draw * 1.5, timeZone);
+  return planned;
 }
 
 /**
@@ -174,7 +239,13 @@ function windowAt(
   throw new Error("unreachable: there is a contact day within two weeks");
 }
 
-const ALICE_MORNING_CLAIMS = 4;
+/**
+ * Alice's morning: at least this many claims, at most that many, and the share of open items
+ * past their SLA she brings the queue down to.
+ */
+const ALICE_MORNING_CLAIMS = 3;
+const ALICE_MORNING_MAX = 10;
+const MORNING_TARGET = 0.2;
 
 /** 9:10 on the latest working day (Monday to Friday, not a public holiday) before `now`. */
 function latestWorkingMorning(now: Date, timeZone: string): Date {
@@ -204,6 +275,18 @@ interface Desk {
 
 type ItemRow = typeof winbackItems.$inferInsert & { id: string; status: WinbackStatus };
 
+/** One item to work, with what its simulation needs. */
+interface Work {
+  leaver: Leaver;
+  survey: SurveyRow;
+  item: ItemRow;
+  queue: WinbackQueue;
+  pace: Pace;
+  mayStop: boolean;
+  /** Claimed by this agent at this moment, instead of at the pace's. */
+  claim?: { at: Date; agentId: string };
+}
+
 export async function seedRetention(
   db: Queryable,
   input: RetentionInput,
@@ -222,6 +305,7 @@ export async function seedRetention(
 
   const surveys: (typeof surveyResponses.$inferInsert)[] = [];
   const items: ItemRow[] = [];
+  const works: Work[] = [];
   const leavers = [...input.leavers].sort(
     (a, b) => a.receivedAt.getTime() - b.receivedAt.getTime(),
   );
@@ -297,7 +381,7 @@ export async function seedRetention(
         slaDueAt: decision.slaDueAt.toISOString(),
       },
     });
-    workItem(desk, {
+    const work: Work = {
       leaver,
       survey,
       item,
@@ -306,32 +390,43 @@ export async function seedRetention(
       // A subscriber with a single case may ask not to be contacted again (with several, one
       // "stop" would close several items at once: kept out of the demo for simplicity).
       mayStop: casesBySubscriber.get(leaver.subscriberId) === 1,
-    });
+    };
+    works.push(work);
+    workItem(desk, work);
   }
 
-  // Alice's desk: on the latest working morning she took a few of the waiting items with the
-  // highest priority, to call them within their subscribers' windows (claimed, not contacted).
+  // Alice's desk (agent@example.com, the senior agent): on the latest working morning she takes
+  // the waiting items already past their SLA, the most overdue first (emails go out at once,
+  // calls and texts wait for the subscriber's window), until about four open items in five are
+  // within their SLA; then, if she holds fewer than three, the next ones due, to call later.
   const alice = input.agents[0]!;
   const morning = latestWorkingMorning(now, timeZone);
-  const waiting = items
+  const waiting = works
     .filter(
-      (item) =>
+      ({ item }) =>
         item.status === "new" &&
         item.createdAt! < morning &&
         itemDeadline(item.createdAt!, policy) > now,
     )
-    .sort((a, b) => b.priority - a.priority)
-    .slice(0, ALICE_MORNING_CLAIMS);
-  for (const [index, item] of waiting.entries()) {
-    const claimedAt = new Date(morning.getTime() + index * 3 * MINUTE);
-    Object.assign(item, { status: "claimed", claimedBy: alice, claimedAt, updatedAt: claimedAt });
-    audit.addForCase(item.caseId, {
-      type: "winback.claimed",
-      actor: { type: "staff", id: alice },
-      occurredAt: claimedAt,
-      data: { itemId: item.id, action: "claimed" },
-    });
+    .sort((a, b) => a.item.slaDueAt.getTime() - b.item.slaDueAt.getTime());
+  const openItems = () => items.filter((item) => isOpenItem(item.status));
+  const pastSla = () =>
+    openItems().filter((item) => item.firstContactAt == null && item.slaDueAt < now).length;
+  const late = waiting.filter(({ item }) => item.slaDueAt < now);
+  const onTime = waiting.filter(({ item }) => item.slaDueAt >= now);
+  let claims = 0;
+  const take = (work: Work) => {
+    const at = new Date(morning.getTime() + claims * 3 * MINUTE);
+    if (at >= now) return false;
+    workItem(desk, { ...work, claim: { at, agentId: alice } });
+    claims += 1;
+    return true;
+  };
+  for (const work of late) {
+    if (pastSla() <= MORNING_TARGET * openItems().length || claims >= ALICE_MORNING_MAX) break;
+    if (!take(work)) break;
   }
+  for (const work of onTime) if (claims >= ALICE_MORNING_CLAIMS || !take(work)) break;
 
   await bulkInsert(db, surveyResponses, surveys);
   await bulkInsert(db, winbackItems, items);
@@ -364,17 +459,7 @@ function catalogueId(desk: Desk, code: WinbackOfferCode): string {
  * within the policy, then an outcome, the attempt limit, a "stop contacting me", or the expiry.
  * Each step is checked with the workspace's own rules and audited as the services audit it.
  */
-function workItem(
-  desk: Desk,
-  work: {
-    leaver: Leaver;
-    survey: SurveyRow;
-    item: ItemRow;
-    queue: WinbackQueue;
-    pace: Pace;
-    mayStop: boolean;
-  },
-): void {
+function workItem(desk: Desk, work: Work): void {
   const { calendar, random, audit, policy } = desk.input;
   const { now, timeZone } = calendar;
   const { leaver, survey, item, pace } = work;
@@ -413,14 +498,16 @@ function workItem(
     });
   };
 
-  if (!random.chance(pace.worked)) return expireIfDue();
-  const slaHours = (item.slaDueAt.getTime() - createdAt.getTime()) / HOUR;
-  const [fastest, slowest] = pace.delay;
-  const delay = slaHours * (fastest + random.next() * (slowest - fastest));
-  const claimedAt = workingMoment(random, new Date(createdAt.getTime() + delay * HOUR), timeZone);
-  if (claimedAt >= now || claimedAt >= deadline) return expireIfDue();
-  // Alice (agent@), the senior agent, takes a double share.
-  const agentId = random.pick([pace.team[0]!, ...pace.team]);
+  let claimedAt: Date;
+  let agentId: string;
+  if (work.claim) ({ at: claimedAt, agentId } = work.claim);
+  else {
+    if (!random.chance(pace.worked)) return expireIfDue();
+    claimedAt = plannedClaim(random, pace, item, timeZone);
+    if (claimedAt >= now || claimedAt >= deadline) return expireIfDue();
+    // Alice (agent@), the senior agent, takes a double share.
+    agentId = random.pick([pace.team[0]!, ...pace.team]);
+  }
   const agent: Actor = { type: "staff", id: agentId };
   Object.assign(item, { status: "claimed", claimedBy: agentId, claimedAt, updatedAt: claimedAt });
   audit.addForCase(caseId, {

@@ -21,9 +21,13 @@ import type { Random } from "../tests/factories/random";
 //     that hits Brittany, Pays de la Loire and Normandy.
 //   - Moving peaks in July and August; the Christmas fortnight is quiet; January brings the
 //     yearly price indexation.
-//   - For the last 6 weeks the new billing system has multiplied customer-service complaints,
-//     and the retention queues overflow: items wait, more of them expire (db/seed-retention.ts).
-//     Before that, four agents since 20 weeks ago made first contact faster than two did.
+//   - For the last 6 weeks the new billing system has multiplied customer-service complaints.
+//     In its first days the retention queues overflowed: items waited, more of them expired.
+//     For the last month (every item still open today) the team has kept up again, in office
+//     hours, with the apology queue still a day or two behind (db/seed-retention.ts): the
+//     queue on first start holds the last few working days' answers, about one in five past
+//     its SLA. Before all that, four agents since 20 weeks ago made first contact faster than
+//     two did.
 //   - Short tenure leaves for price and competitors; long tenure for moving or no longer needed.
 //   - Regions differ: competition in Île-de-France, price in Hauts-de-France, slow lines in
 //     rural Occitanie and Nouvelle-Aquitaine, outages in the west.
@@ -233,6 +237,28 @@ export function workingMoment(random: Random, after: Date, timeZone = STORY_TIME
   throw new Error("unreachable: there is a working day within two weeks");
 }
 
+/**
+ * `hours` of working time (9:00–18:00 on working days) after `from`: how long an item waits
+ * for an agent when the team works its queue in office hours.
+ */
+export function afterWorkingHours(from: Date, hours: number, timeZone = STORY_TIME_ZONE): Date {
+  let left = hours * 3_600_000;
+  let cursor = from;
+  const day = dateInZone(from, timeZone);
+  for (let offset = 0; offset < 60; offset += 1) {
+    const candidate = addDays(day, offset);
+    if (!isContactDay(candidate)) continue;
+    const opening = zonedTime(candidate, 9, 0, timeZone);
+    const closing = zonedTime(candidate, 18, 0, timeZone);
+    if (cursor < opening) cursor = opening;
+    if (cursor >= closing) continue;
+    const available = closing.getTime() - cursor.getTime();
+    if (left <= available) return new Date(cursor.getTime() + left);
+    left -= available;
+  }
+  throw new Error("unreachable: sixty days hold enough working hours");
+}
+
 export interface StoryCalendar {
   timeZone: string;
   now: Date;
@@ -247,6 +273,11 @@ export interface StoryCalendar {
   stormWeek: IsoDate;
   /** First day of the billing-system trouble (customer-service complaints, overflowing queues). */
   billingTroubleFrom: IsoDate;
+  /**
+   * Since this day the team keeps up again with the billing trouble's queues: a day more than the
+   * policy's 30 days, so that every item the overflow left waiting has expired by now.
+   */
+  queuesCaughtUpOn: IsoDate;
   /** Since this day four agents work the queues instead of two (faster first contact). */
   teamReinforcedOn: IsoDate;
 }
@@ -266,6 +297,7 @@ export function storyCalendar(now: Date): StoryCalendar {
     incidentWeek: addDays(period.to, -7 * 27),
     stormWeek: addDays(period.to, -7 * 3),
     billingTroubleFrom: addDays(today, -42),
+    queuesCaughtUpOn: addDays(today, -31),
     teamReinforcedOn: addDays(period.to, -7 * 20),
   };
 }

@@ -78,6 +78,21 @@ export function formatShortDateTime(instant: Date | string, lang: Lang): string 
   });
 }
 
+/**
+ * A list's compact time, without the year: "24 nov., 14:00". Lists show open work of the last
+ * weeks (the policy keeps an item 30 days at most by default), so the day and month suffice.
+ */
+export function formatListDateTime(instant: Date | string, lang: Lang): string {
+  return formatDate(instant, lang, {
+    dateStyle: undefined,
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone: STAFF_TIME_ZONE,
+  });
+}
+
 export function slaText(t: Translate, lang: Lang, sla: SlaState): string {
   if (sla.kind === "due")
     return t("staff.winback.sla.due", { duration: formatDuration(sla.minutes, lang) });
@@ -90,14 +105,28 @@ export function slaText(t: Translate, lang: Lang, sla: SlaState): string {
     : t("staff.winback.sla.met");
 }
 
-/** The SLA timer, computed on the server: "due in 5 h", "overdue by 2 h", with the due time. */
-export function SlaTimer({ sla, dueAt }: { sla: SlaState; dueAt: string }) {
+/**
+ * The SLA timer, computed on the server: "due in 5 h", "overdue by 2 h", with the due time
+ * (`compact`: without the year, for the queue's list).
+ */
+export function SlaTimer({
+  sla,
+  dueAt,
+  compact = false,
+}: {
+  sla: SlaState;
+  dueAt: string;
+  compact?: boolean;
+}) {
   const { t, lang } = useI18n();
+  // A first contact made late is done, but not a success: amber, not green.
   const tone =
     sla.kind === "overdue"
       ? "badge--danger"
       : sla.kind === "met"
-        ? "badge--success"
+        ? sla.lateMinutes > 0
+          ? "badge--warning"
+          : "badge--success"
         : "badge--info";
   return (
     <span className="sla">
@@ -105,8 +134,23 @@ export function SlaTimer({ sla, dueAt }: { sla: SlaState; dueAt: string }) {
         <time dateTime={dueAt}>{slaText(t, lang, sla)}</time>
       </span>
       <span className="muted sla__due">
-        {t("staff.winback.sla.dueAt", { time: formatShortDateTime(dueAt, lang) })}
+        {t("staff.winback.sla.dueAt", {
+          time: compact ? formatListDateTime(dueAt, lang) : formatShortDateTime(dueAt, lang),
+        })}
       </span>
+    </span>
+  );
+}
+
+/**
+ * A cell's column name, shown only where a table lays its rows out as cards or stacked blocks
+ * on a narrow screen (`.cell-label` in app.css). Hidden from screen readers: they announce the
+ * column's header.
+ */
+export function CellLabel({ children }: { children: string }) {
+  return (
+    <span className="cell-label" aria-hidden="true">
+      {children}
     </span>
   );
 }

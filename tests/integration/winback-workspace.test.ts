@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "../../app/auth/password.server";
 import type { ContactWindow } from "../../app/domain/enums";
 import { contactWindowState } from "../../app/domain/winback-policy";
 import {
@@ -13,9 +14,10 @@ import {
   type Offer,
   type Operator,
 } from "../../db/schema";
+import { insertStaffUser } from "../factories";
 import { insertWinbackItem, type InsertWinbackItemInput } from "../factories/winback";
 import { setupPortal } from "../setup/portal";
-import { getPage, postForm, signIn } from "../setup/staff-http";
+import { DEMO_PASSWORD, getPage, postForm, signIn } from "../setup/staff-http";
 
 // Issue #7's win-back workspace over HTTP against the real portal (production build, seeded
 // Postgres, real SMTP): the queue and its numbers, claiming (two agents at once), an email
@@ -202,8 +204,16 @@ describe("the queue", () => {
   });
 
   it("says so when a tab is empty", async () => {
+    // A newcomer to the team holds nothing yet (the demo's agents hold some of today's work).
+    await insertStaffUser(app.db(), {
+      email: "agent.newcomer@example.com",
+      displayName: "Nina Nouvelle",
+      role: "agent",
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+    });
+    const newcomer = await signIn(app.url, "agent.newcomer@example.com");
     const html = plain(
-      await (await getPage(app.url("/staff/reconquete?statut=mine&file=apology"), agent2)).text(),
+      await (await getPage(app.url("/staff/reconquete?statut=mine&file=apology"), newcomer)).text(),
     );
     expect(html).toContain("Vous ne traitez aucun élément de la file « Excuses ».");
   });

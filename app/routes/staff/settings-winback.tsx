@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { Fragment } from "react";
+import { Fragment, type ReactNode } from "react";
 import { requireStaff } from "~/auth/require-staff.server";
 import { STAFF_ACCESS } from "~/auth/staff-access";
 import { FormAlert, TextField, type FieldErrors } from "~/components/form";
@@ -633,7 +633,7 @@ function HistorySection({ loaded }: { loaded: Loaded }) {
         <p className="muted">{t("staff.winbackSettings.history.empty")}</p>
       ) : (
         <div className="table-wrapper" role="region" aria-labelledby="historique" tabIndex={0}>
-          <table className="table">
+          <table className="table winback-history">
             <caption className="visually-hidden">
               {t("staff.winbackSettings.history.title")}
             </caption>
@@ -678,72 +678,59 @@ function ChangeCells({ change }: { change: SettingsChange }) {
   const { t } = useI18n();
   const ruleText = useRuleText();
   const none = <span className="muted">—</span>;
+  // On a phone the rows stack (.winback-history): the before and after values show their
+  // column's name, drawn by the style sheet from data-label (screen readers read the headers).
+  const cells = (what: ReactNode, before: ReactNode, after: ReactNode) => (
+    <>
+      <td className="winback-history__what">{what}</td>
+      <td data-label={t("staff.winbackSettings.history.colBefore")}>{before}</td>
+      <td data-label={t("staff.winbackSettings.history.colAfter")}>{after}</td>
+    </>
+  );
   switch (change.type) {
     case "winback.rule_changed": {
       const { data: d } = change;
       const reason = (EXIT_REASONS as readonly string[]).includes(d.reason)
         ? t(`exitReason.${d.reason as ExitReason}`)
         : d.reason;
-      return (
-        <>
-          <td>{t("staff.winbackSettings.history.rule", { reason })}</td>
-          <td>{ruleText({ queue: d.previousQueue, slaHours: d.previousSlaHours })}</td>
-          <td>{ruleText({ queue: d.queue, slaHours: d.slaHours })}</td>
-        </>
+      return cells(
+        t("staff.winbackSettings.history.rule", { reason }),
+        ruleText({ queue: d.previousQueue, slaHours: d.previousSlaHours }),
+        ruleText({ queue: d.queue, slaHours: d.slaHours }),
       );
     }
     case "winback.policy_changed": {
       const { data: d } = change;
-      return (
-        <>
-          <td>{t("staff.winbackSettings.history.policy")}</td>
-          <td>
-            {t("staff.winbackSettings.history.policyValues", {
-              attempts: d.previousMaxAttempts,
-              days: d.previousMaxAgeDays,
-            })}
-          </td>
-          <td>
-            {t("staff.winbackSettings.history.policyValues", {
-              attempts: d.maxAttempts,
-              days: d.maxAgeDays,
-            })}
-          </td>
-        </>
+      return cells(
+        t("staff.winbackSettings.history.policy"),
+        t("staff.winbackSettings.history.policyValues", {
+          attempts: d.previousMaxAttempts,
+          days: d.previousMaxAgeDays,
+        }),
+        t("staff.winbackSettings.history.policyValues", {
+          attempts: d.maxAttempts,
+          days: d.maxAgeDays,
+        }),
       );
     }
     case "winback.offer_changed": {
       const { data: d } = change;
       const what = t(`staff.winbackSettings.history.offer.${d.action}`, { code: d.code });
       if (d.action === "created")
-        return (
-          <>
-            <td>{what}</td>
-            <td>{none}</td>
-            <td>
-              <OfferText name={d.name} description={d.description} />
-            </td>
-          </>
-        );
+        return cells(what, none, <OfferText name={d.name} description={d.description} />);
       if (d.action === "edited") {
         const nameChanged = d.previousName !== d.name;
         const descriptionChanged = d.previousDescription !== d.description;
-        return (
-          <>
-            <td>{what}</td>
-            <td>
-              <OfferText
-                name={nameChanged ? d.previousName : null}
-                description={descriptionChanged ? d.previousDescription : null}
-              />
-            </td>
-            <td>
-              <OfferText
-                name={nameChanged ? d.name : null}
-                description={descriptionChanged ? d.description : null}
-              />
-            </td>
-          </>
+        return cells(
+          what,
+          <OfferText
+            name={nameChanged ? d.previousName : null}
+            description={descriptionChanged ? d.previousDescription : null}
+          />,
+          <OfferText
+            name={nameChanged ? d.name : null}
+            description={descriptionChanged ? d.description : null}
+          />,
         );
       }
       const state = (active: boolean | null) =>
@@ -754,13 +741,7 @@ function ChangeCells({ change }: { change: SettingsChange }) {
                 ? "staff.winbackSettings.offers.active"
                 : "staff.winbackSettings.offers.inactive",
             );
-      return (
-        <>
-          <td>{what}</td>
-          <td>{state(d.previousActive)}</td>
-          <td>{state(d.active)}</td>
-        </>
-      );
+      return cells(what, state(d.previousActive), state(d.active));
     }
   }
 }

@@ -4,10 +4,11 @@ import { requireStaff } from "~/auth/require-staff.server";
 import { STAFF_ACCESS } from "~/auth/staff-access";
 import { STAFF_TIME_ZONE, StaffHeading, StatusTabs } from "~/components/staff-frame";
 import {
+  CellLabel,
   PriorityLabel,
   SlaTimer,
   WinbackStatusBadge,
-  formatShortDateTime,
+  formatListDateTime,
 } from "~/components/winback";
 import { WINBACK_QUEUES, type StaffRole } from "~/domain/enums";
 import { DEFAULT_WINBACK_POLICY, contactWindowState } from "~/domain/winback-policy";
@@ -207,8 +208,11 @@ export default function StaffWinbackQueue() {
         </div>
       ) : (
         <>
-          <div className="table-wrapper">
-            <table className="table">
+          {/* A table on a laptop; under 64rem each row becomes a card (app.css, .winback-list):
+              the cells carry their column's name for that layout, hidden from screen readers,
+              which read the column headers. */}
+          <div className="table-wrapper winback-list-wrapper">
+            <table className="table winback-list">
               <caption className="visually-hidden">
                 {t(`staff.winback.tab.${tab}`)}
                 {queueName ? ` — ${queueName}` : ""}
@@ -216,43 +220,51 @@ export default function StaffWinbackQueue() {
               <thead>
                 <tr>
                   <th scope="col">{t("staff.winback.colCaseSubscriber")}</th>
-                  <th scope="col">{t("staff.winback.colReason")}</th>
-                  {queueName ? null : <th scope="col">{t("staff.winback.colQueue")}</th>}
+                  <th scope="col">
+                    {queueName
+                      ? t("staff.winback.colReason")
+                      : t("staff.winbackList.colReasonQueue")}
+                  </th>
                   <th scope="col">{t("staff.winback.colPriority")}</th>
                   <th scope="col">
                     {t(tab === "closed" ? "staff.winback.colOutcome" : "staff.winback.colSla")}
                   </th>
-                  <th scope="col">{t("staff.winback.colClaimedBy")}</th>
-                  <th scope="col" className="numeric">
-                    {t("staff.winback.colAttempts")}
-                  </th>
+                  <th scope="col">{t("staff.winbackList.colFollowUp")}</th>
                   <th scope="col">{t("staff.winback.colContact")}</th>
                 </tr>
               </thead>
               <tbody>
                 {rows.map((row) => (
                   <tr key={row.id}>
-                    <td>
+                    <td className="winback-list__who">
                       <Link to={`/staff/reconquete/${row.id}`} className="mono">
                         {row.caseReference}
                       </Link>
-                      <span className="winback-window">{row.name}</span>
+                      <span className="winback-list__name">{row.name}</span>
                     </td>
-                    <td>{t(`exitReason.${row.reason}`)}</td>
-                    {queueName ? null : <td>{t(`staff.winback.queue.${row.queue}`)}</td>}
-                    <td>
+                    <td className="winback-list__why">
+                      {t(`exitReason.${row.reason}`)}
+                      {queueName ? null : (
+                        <span className="muted winback-window">
+                          {t(`staff.winback.queue.${row.queue}`)}
+                        </span>
+                      )}
+                    </td>
+                    <td className="winback-list__priority">
+                      <CellLabel>{t("staff.winback.colPriority")}</CellLabel>
                       <PriorityLabel priority={row.priority} />
                     </td>
-                    <td>
+                    <td className="winback-list__sla">
+                      <CellLabel>
+                        {t(tab === "closed" ? "staff.winback.colOutcome" : "staff.winback.colSla")}
+                      </CellLabel>
                       {tab === "closed" ? (
-                        <span className="stack stack--small">
-                          <span>
-                            <WinbackStatusBadge status={row.status} />
-                          </span>
+                        <span className="sla">
+                          <WinbackStatusBadge status={row.status} />
                           {row.closedAt ? (
-                            <span className="muted nowrap">
+                            <span className="muted sla__due">
                               <time dateTime={row.closedAt}>
-                                {formatShortDateTime(row.closedAt, lang)}
+                                {formatListDateTime(row.closedAt, lang)}
                               </time>
                               {row.closeReason && row.closeReason !== "outcome"
                                 ? ` · ${t(`staff.winback.closeReason.${row.closeReason}`)}`
@@ -261,10 +273,11 @@ export default function StaffWinbackQueue() {
                           ) : null}
                         </span>
                       ) : (
-                        <SlaTimer sla={row.sla} dueAt={row.slaDueAt} />
+                        <SlaTimer sla={row.sla} dueAt={row.slaDueAt} compact />
                       )}
                     </td>
-                    <td>
+                    <td className="winback-list__follow-up">
+                      <CellLabel>{t("staff.winbackList.colFollowUp")}</CellLabel>
                       {row.claimedByMe ? (
                         <strong>{t("staff.winback.claimedByYou")}</strong>
                       ) : row.claimerName ? (
@@ -272,14 +285,15 @@ export default function StaffWinbackQueue() {
                       ) : (
                         <span className="muted">{t("staff.winback.unclaimed")}</span>
                       )}
+                      <span className="muted winback-window nowrap">
+                        {t("staff.winbackList.attempts", {
+                          count: row.attempts,
+                          max: loaded.maxAttempts,
+                        })}
+                      </span>
                     </td>
-                    <td className="numeric nowrap">
-                      {t("staff.winback.attemptsCount", {
-                        count: row.attempts,
-                        max: loaded.maxAttempts,
-                      })}
-                    </td>
-                    <td>
+                    <td className="winback-list__contact">
+                      <CellLabel>{t("staff.winback.colContact")}</CellLabel>
                       {row.channel ? t(`channel.${row.channel}`) : "—"}
                       {row.window ? (
                         <span className="muted winback-window">
@@ -291,9 +305,9 @@ export default function StaffWinbackQueue() {
                           {t("staff.winback.windowOpenShort")}
                         </span>
                       ) : row.windowOpensAt ? (
-                        <span className="muted winback-window">
+                        <span className="muted winback-window winback-list__opens">
                           {t("staff.winback.windowOpensShort", {
-                            time: formatShortDateTime(row.windowOpensAt, lang),
+                            time: formatListDateTime(row.windowOpensAt, lang),
                           })}
                         </span>
                       ) : null}
