@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import type { AuditSigner } from "./audit/signing.server";
 import type { RequestMeta } from "./audit/events";
 import type { Env } from "./config/env.server";
 import type { Logger } from "./config/logger.server";
@@ -13,6 +14,8 @@ export interface AppContext {
   /** Outgoing email (SMTP_URL, or the development mailbox). */
   mailer: Mailer;
   env: Env;
+  /** The Ed25519 key that signs audit checkpoints and export manifests (decision 009). */
+  auditSigner: AuditSigner;
   logger: Logger;
   /** Nonce of this response's Content-Security-Policy, for the few scripts Remix inlines. */
   cspNonce: string;

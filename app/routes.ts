@@ -17,9 +17,13 @@ export default [
   route("dossier/:token/retrait", "routes/public/case-withdraw.tsx"),
   route("dossier/:token/lettre.pdf", "routes/public/case-letter.ts"),
   route("dossier/:token/etiquette-retour.pdf", "routes/public/case-label.ts"),
+  route("dossier/:token/preuves.zip", "routes/public/case-evidence-pack.ts"),
   route("resilier/accuse/lettre.pdf", "routes/public/cancel-acknowledgment-letter.ts"),
   // "Stop contacting me": the link of every retention email (GET acts; RFC 8058 POST too)
   route("contact/arret/:token", "routes/public/stop-contact.tsx"),
+  // The public keys that sign audit checkpoints and export manifests (decision 009)
+  route(".well-known/easy-exit/audit-keys.json", "routes/public/audit-keys.ts"),
+  route(".well-known/easy-exit/audit-key.pem", "routes/public/audit-key-pem.ts"),
 
   // Staff back office: signing in (no session needed) …
   route("staff/connexion", "routes/staff/sign-in.tsx"),
@@ -34,6 +38,8 @@ export default [
     route(S.cases.path, "routes/staff/cases.tsx"),
     route(S.caseDetail.path, "routes/staff/case-detail.tsx"),
     route(S.caseDocument.path, "routes/staff/case-document.ts"),
+    route(S.caseEvidencePack.path, "routes/staff/case-evidence-pack.ts"),
+    route(S.subjectAccessExport.path, "routes/staff/subject-access-export.ts"),
     route(S.notices.path, "routes/staff/notices.tsx"),
     route(S.noticeDetail.path, "routes/staff/notice-detail.tsx"),
     route(S.returns.path, "routes/staff/returns.tsx"),
@@ -41,6 +47,14 @@ export default [
     route(S.refunds.path, "routes/staff/refunds.tsx"),
     route(S.refundDetail.path, "routes/staff/refund-detail.tsx"),
     route(S.compliance.path, "routes/staff/compliance.tsx"),
+    route(S.complianceExports.path, "routes/staff/compliance-exports.tsx"),
+    route(S.complianceExportDownload.path, "routes/staff/compliance-export-download.ts"),
+    route(S.complianceExportManifest.path, "routes/staff/compliance-export-manifest.ts"),
+    route(S.complianceRetention.path, "routes/staff/compliance-retention.tsx"),
+    route(S.complianceKpis.path, "routes/staff/compliance-kpis.tsx"),
+    route(S.complianceKpisCsv.path, "routes/staff/compliance-kpis-csv.ts"),
+    route(S.accessLog.path, "routes/staff/access-log.tsx"),
+    route(S.accessLogCsv.path, "routes/staff/access-log-csv.ts"),
     route(S.winbackQueue.path, "routes/staff/winback-queue.tsx"),
     route(S.winbackItem.path, "routes/staff/winback-item.tsx"),
     route(S.analytics.path, "routes/staff/analytics.tsx"),

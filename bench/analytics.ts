@@ -52,7 +52,7 @@ function freePort(): Promise<number> {
 }
 
 /** A database of our own, dropped (or its whole server removed) by `drop()`. */
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `easyexit_bench_${process.pid}`;
   const serverUrl = process.env.DATABASE_URL;
   if (serverUrl) {

@@ -1,7 +1,8 @@
 // npm run bench — prints the figures recorded in BENCHMARKS.md (targets: SPEC.md).
-// `npm run bench -- letter` or `npm run bench -- analytics` runs one of them; no name runs all.
+// `npm run bench -- letter`, `-- analytics` or `-- audit` runs one of them; no name runs all.
 import { cpus, totalmem } from "node:os";
 import { benchAnalytics, describeAnalyticsBench } from "./analytics";
+import { benchAudit, describeAuditBench } from "./audit";
 import { benchLetter } from "./letter";
 
 const BENCHES = {
@@ -15,6 +16,11 @@ const BENCHES = {
   analytics: async () => {
     const result = await benchAnalytics({ log: (line) => console.log(line) });
     for (const line of describeAnalyticsBench(result)) console.log(line);
+  },
+  // A few minutes: generates 1 million audit events with their hash chains in a fresh database.
+  audit: async () => {
+    const result = await benchAudit({ log: (line) => console.log(line) });
+    for (const line of describeAuditBench(result)) console.log(line);
   },
 } as const;
 type BenchName = keyof typeof BENCHES;

@@ -17,6 +17,7 @@ import {
   cancellationCases,
   caseContracts,
   contracts,
+  emailMessages,
   equipment,
   equipmentReturns,
   lines,
@@ -81,6 +82,7 @@ export interface StaffIds {
 
 interface HistoryRows {
   subscribers: (typeof subscribers.$inferInsert)[];
+  emails: (typeof emailMessages.$inferInsert)[];
   contracts: (typeof contracts.$inferInsert)[];
   lines: (typeof lines.$inferInsert)[];
   equipment: (typeof equipment.$inferInsert)[];
@@ -180,6 +182,7 @@ export interface HistoryInput {
 export async function seedHistory(db: Queryable, input: HistoryInput): Promise<Leaver[]> {
   const rows: HistoryRows = {
     subscribers: [],
+    emails: [],
     contracts: [],
     lines: [],
     equipment: [],
@@ -199,6 +202,7 @@ export async function seedHistory(db: Queryable, input: HistoryInput): Promise<L
   await bulkInsert(db, equipment, rows.equipment);
   await bulkInsert(db, cancellationCases, rows.cases);
   await bulkInsert(db, caseContracts, rows.caseContracts);
+  await bulkInsert(db, emailMessages, rows.emails);
   await bulkInsert(db, equipmentReturns, rows.returns);
   await bulkInsert(db, returnItems, rows.returnItems);
   await bulkInsert(db, refunds, rows.refunds);
@@ -316,6 +320,7 @@ function planLeaver(input: HistoryInput, rows: HistoryRows, n: number, receivedA
       feeTotalCents: summary.feeTotalCents,
     },
   });
+  planAcknowledgment(input, rows, { caseId, n, receivedAt, email, language });
   const settledAt = planReturnPlan(input, rows, {
     caseId,
     subscriber,
@@ -404,6 +409,68 @@ function planLeaver(input: HistoryInput, rows: HistoryRows, n: number, receivedA
     firstStart: startDate,
     revenueCents: offer.monthlyPriceCents,
   };
+}
+
+/**
+ * How long after the notify click the demo's acknowledgment emails reached the mail server:
+ * 0.6 to 3.8 s, and one in 97 waited for an SMTP retry (20 to 90 s). Derived from the
+ * subscriber's number, not drawn from the seeded random sequence, so that adding it left every
+ * other figure of the demo unchanged.
+ */
+export function acknowledgmentDelayMs(n: number): number {
+  const spread = (n * 7_919) % 1_000;
+  return n % 97 === 0 ? 20_000 + spread * 70 : 600 + spread * 3.2;
+}
+
+/** The acknowledgment email, sent as the job sends it: the row and its `email.attempted` event. */
+function planAcknowledgment(
+  input: HistoryInput,
+  rows: HistoryRows,
+  ack: { caseId: string; n: number; receivedAt: Date; email: string; language: "fr" | "en" },
+) {
+  const emailId = randomUUID();
+  const delayMs = acknowledgmentDelayMs(ack.n);
+  const sentAt = new Date(ack.receivedAt.getTime() + delayMs);
+  const smtpMessageId = `<${emailId}@nebula-telecom.example>`;
+  // The slow ones: the first attempt timed out, the job retried.
+  const retried = delayMs > 10_000;
+  if (retried)
+    input.audit.addForCase(ack.caseId, {
+      type: "email.attempted",
+      actor: SYSTEM,
+      occurredAt: new Date(ack.receivedAt.getTime() + 1_500),
+      data: {
+        emailId,
+        kind: "acknowledgment",
+        attempt: 1,
+        outcome: "failed",
+        errorCode: "ETIMEDOUT",
+      },
+    });
+  rows.emails.push({
+    id: emailId,
+    caseId: ack.caseId,
+    kind: "acknowledgment",
+    toAddress: ack.email,
+    language: ack.language,
+    status: "sent",
+    attempts: retried ? 2 : 1,
+    smtpMessageId,
+    sentAt,
+    createdAt: ack.receivedAt,
+  });
+  input.audit.addForCase(ack.caseId, {
+    type: "email.attempted",
+    actor: SYSTEM,
+    occurredAt: sentAt,
+    data: {
+      emailId,
+      kind: "acknowledgment",
+      attempt: retried ? 2 : 1,
+      outcome: "sent",
+      smtpMessageId,
+    },
+  });
 }
 
 /**

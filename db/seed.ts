@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { and, count, eq, sql } from "drizzle-orm";
+import { takeCheckpoint } from "../app/audit/checkpoints.server";
 import { recordEvent } from "../app/audit/record-event.server";
+import { createAuditSigner, type AuditSigner } from "../app/audit/signing.server";
+import { DEVELOPMENT_SESSION_SECRET } from "../app/config/env.server";
 import { hashPassword } from "../app/auth/password.server";
 import { weekStart } from "../app/domain/analytics";
 import { addDays, addMonths, dateInZone, type IsoDate } from "../app/domain/dates";
@@ -40,7 +43,7 @@ import {
   type OfferTemplate,
   type WinbackOfferCode,
 } from "./seed-catalogue";
-import { seedHistory } from "./seed-history";
+import { acknowledgmentDelayMs, seedHistory } from "./seed-history";
 import { seedRetention } from "./seed-retention";
 import {
   pickRegion,
@@ -376,6 +379,7 @@ async function seedCrowd(
           effectiveEndDate: endDate,
           status,
           linkSecret,
+          acknowledgedAfterMs: acknowledgmentDelayMs(i),
         });
         if (status === "effective" || status === "closed")
           await seedReturnProgress(tx, row.id, status, now, progress);
@@ -562,6 +566,14 @@ export async function seedDemoData(
      * seed): tests that only need the fixed subscribers and the crowd seed in a second.
      */
     history?: boolean;
+    /**
+     * `false` (with `history: false`) also leaves out the crowd of 200 subscribers: only the
+     * fixed demo subscribers, the notices and the staff — for tests that need Camille, Lucas and
+     * Inès alone, in a fraction of a second.
+     */
+    crowd?: boolean;
+    /** Signs the first audit checkpoint; default: the key derived from `linkSecret`. */
+    signer?: AuditSigner;
   } = {},
 ): Promise<SeedResult> {
   if (await isSeeded(db))
@@ -599,7 +611,10 @@ export async function seedDemoData(
   const staffId = (email: (typeof DEMO_STAFF)[number]["email"]) => staffIds.get(email)!;
 
   await seedFixedSubscribers(db, operator, calendar.today);
-  const crowd = await seedCrowd(db, operator, calendar, random, options.linkSecret);
+  const crowd: CrowdResult =
+    options.crowd === false && options.history === false
+      ? { cases: 0, leavers: [], casesByWeek: new Map() }
+      : await seedCrowd(db, operator, calendar, random, options.linkSecret);
   await seedNotices(db, operator, now, random);
 
   // The year of history and the retention team's work: set-based, in one transaction, with
@@ -641,7 +656,8 @@ export async function seedDemoData(
         return { cases: leavers.length, ...retention };
       }));
 
-  const subscribers = CROWD_SIZE + history.cases;
+  const subscribers =
+    (crowd.cases === 0 && options.crowd === false ? 3 : CROWD_SIZE) + history.cases;
   const cases = crowd.cases + history.cases;
   await recordEvent(db, {
     stream: "system",
@@ -652,6 +668,13 @@ export async function seedDemoData(
   });
   // The dashboard has figures at once, before the job's first 5-minute run.
   await refreshAnalytics(db);
+  // The demo's trail starts signed: a first checkpoint over every chain (decision 009).
+  await takeCheckpoint(
+    db,
+    options.signer ??
+      createAuditSigner({ sessionSecret: options.linkSecret ?? DEVELOPMENT_SESSION_SECRET }),
+    now,
+  );
   return {
     created: true,
     subscribers,

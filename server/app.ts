@@ -2,12 +2,13 @@ import type { ViteDevServer } from "vite";
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler } from "./remix-handler";
 import type { AppLoadContext, ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import { sql } from "drizzle-orm";
 import express, { type Request, type Response, type NextFunction } from "express";
 import type { Db } from "../db/client";
+import type { AuditSigner } from "../app/audit/signing.server";
 import { shippedMigrationCount } from "../db/migrate";
 import type { Env } from "../app/config/env.server";
 import { loggablePath, type Logger } from "../app/config/logger.server";
@@ -20,6 +21,7 @@ export interface HttpAppOptions {
   db: Db;
   jobs: JobQueue<AppJobCatalogue>;
   mailer: Mailer;
+  auditSigner: AuditSigner;
   logger: Logger;
   /** The built Remix server (production) … */
   build?: ServerBuild;
@@ -125,7 +127,7 @@ export function clientIp(request: Request): string | null {
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
-  const { env, db, jobs, mailer, logger } = options;
+  const { env, db, jobs, mailer, auditSigner, logger } = options;
   const dev = options.vite !== undefined;
   const app = express();
   app.disable("x-powered-by");
@@ -276,6 +278,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         jobs,
         mailer,
         env,
+        auditSigner,
         logger,
         cspNonce: response.locals.cspNonce as string,
         requestMeta: { ip: clientIp(request), userAgent: request.get("user-agent") ?? null },

@@ -4,7 +4,8 @@ import type { ServerBuild } from "@remix-run/node";
 import { createDatabaseClient, type DatabaseClient } from "../db/client";
 import { runMigrations } from "../db/migrate";
 import { seedDemoData } from "../db/seed";
-import type { Env } from "../app/config/env.server";
+import type { AuditSigner } from "../app/audit/signing.server";
+import { auditSignerFor, type Env } from "../app/config/env.server";
 import type { Logger } from "../app/config/logger.server";
 import { jobCatalogue, type AppJobCatalogue } from "../app/jobs/catalogue";
 import { JobQueue } from "../app/jobs/job-queue.server";
@@ -19,6 +20,7 @@ export interface Portal {
   database: DatabaseClient;
   jobs: JobQueue<AppJobCatalogue>;
   mailer: Mailer;
+  auditSigner: AuditSigner;
   seeded: boolean;
   stop(): Promise<void>;
 }
@@ -40,6 +42,7 @@ export async function startPortal({
   const { url } = postgresServer;
 
   const cleanups: (() => Promise<void>)[] = [];
+  const auditSigner = auditSignerFor(env);
   try {
     await runMigrations(url);
     const database = createDatabaseClient(url);
@@ -47,7 +50,10 @@ export async function startPortal({
 
     let seeded = false;
     if (env.SEED_ON_START) {
-      const result = await seedDemoData(database.db, { linkSecret: env.SESSION_SECRET });
+      const result = await seedDemoData(database.db, {
+        linkSecret: env.SESSION_SECRET,
+        signer: auditSigner,
+      });
       seeded = result.created;
       if (seeded)
         logger.info({ subscribers: result.subscribers, cases: result.cases }, "demo data created");
@@ -63,9 +69,18 @@ export async function startPortal({
     });
     await jobs.start();
     cleanups.unshift(() => jobs.stop());
-    await registerWorkers(jobs, { db: database.db, logger, mailer, env });
+    await registerWorkers(jobs, { db: database.db, logger, mailer, env, auditSigner });
 
-    const app = createHttpApp({ env, db: database.db, jobs, mailer, logger, build, vite });
+    const app = createHttpApp({
+      env,
+      db: database.db,
+      jobs,
+      mailer,
+      auditSigner,
+      logger,
+      build,
+      vite,
+    });
     const server = await listen(app, env.PORT, env.HOST);
     const address = server.address();
     const port = typeof address === "object" && address !== null ? address.port : env.PORT;
@@ -79,7 +94,16 @@ export async function startPortal({
       })();
       return stopping;
     };
-    return { url: `http://localhost:${port}`, server, database, jobs, mailer, seeded, stop };
+    return {
+      url: `http://localhost:${port}`,
+      server,
+      database,
+      jobs,
+      mailer,
+      auditSigner,
+      seeded,
+      stop,
+    };
   } catch (error) {
     for (const cleanup of cleanups)
       await cleanup().catch((cleanupError: unknown) =>

@@ -24,6 +24,31 @@ describe("canonical JSON", () => {
     );
   });
 
+  it("equals the straightforward definition (entries sorted with <, undefined dropped)", () => {
+    const definition = (value: unknown): string => {
+      if (value === null || typeof value !== "object") return JSON.stringify(value);
+      if (Array.isArray(value))
+        return `[${value.map((item) => definition(item ?? null)).join(",")}]`;
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, member]) => member !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${definition(member)}`).join(",")}}`;
+    };
+    fc.assert(
+      fc.property(
+        fc
+          .jsonValue()
+          .chain((json) =>
+            fc.constantFrom(json, { wrapped: json, missing: undefined, é: [json, undefined] }),
+          ),
+        (value) => {
+          expect(canonicalJson(value)).toBe(definition(value));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it("refuses values JSON cannot carry faithfully", () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow();
     expect(() => canonicalJson({ n: 1n })).toThrow();

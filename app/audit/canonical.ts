@@ -2,6 +2,9 @@
  * Canonical JSON: object keys sorted by code point, no whitespace, `undefined` members dropped
  * (as JSON does). The same value always gives the same string, whatever the key order it was
  * built or stored with (jsonb reorders keys), so a hash over it is reproducible by a third party.
+ *
+ * Written with plain loops: verifying the whole audit trail canonicalises a million `data`
+ * objects, and this shape is several times faster than entries/filter/sort/map/join.
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") {
@@ -11,10 +14,25 @@ export function canonicalJson(value: unknown): string {
     return JSON.stringify(value);
   }
   if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value))
-    return `[${value.map((item) => canonicalJson(item ?? null)).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, member]) => member !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(",")}}`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i += 1) {
+      if (i > 0) out += ",";
+      out += canonicalJson((value[i] as unknown) ?? null);
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  // The default sort compares UTF-16 code units, as `<` does on strings.
+  const keys = Object.keys(record).sort();
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    const member = record[key];
+    if (member === undefined) continue;
+    if (!first) out += ",";
+    first = false;
+    out += `${JSON.stringify(key)}:${canonicalJson(member)}`;
+  }
+  return `${out}}`;
 }

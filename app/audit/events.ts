@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ACTOR_TYPES } from "~/domain/enums";
+import { ACTOR_TYPES, AUDIT_EXPORT_FORMATS } from "~/domain/enums";
 
 // The catalogue of audit events: every state change of the portal writes one of these.
 // `data` holds references and codes only — never free text typed by a person, never a name,
@@ -8,6 +8,14 @@ import { ACTOR_TYPES } from "~/domain/enums";
 
 const Ref = z.string().min(1).max(120);
 const IsoDate = z.iso.date();
+/** The staff access log's filters, as recorded when it is viewed or exported. */
+const AccessLogFilters = z.strictObject({
+  staffId: z.uuid().optional(),
+  reference: Ref.optional(),
+  type: z.string().max(60).optional(),
+  from: IsoDate.optional(),
+  to: IsoDate.optional(),
+});
 
 export const AuditEventSchema = z.discriminatedUnion("type", [
   // The subscriber was matched to contract(s) on the identify page.
@@ -216,6 +224,22 @@ export const AuditEventSchema = z.discriminatedUnion("type", [
   }),
   // A staff member opened an unmatched notice.
   z.object({ type: z.literal("notice.viewed"), data: z.strictObject({ noticeId: z.uuid() }) }),
+  // Compliance downloaded one legal-deadline KPI as CSV (stream `staff:<id>`): which, which days.
+  z.object({
+    type: z.literal("kpi.exported"),
+    data: z.strictObject({ kpi: z.string().max(60), from: IsoDate, to: IsoDate }),
+  }),
+  // Compliance opened the staff access log (stream `staff:<id>`), with the filters it used:
+  // a staff id, a case or notice reference, an event type, days.
+  z.object({
+    type: z.literal("access_log.viewed"),
+    data: z.strictObject({ filters: AccessLogFilters }),
+  }),
+  // Compliance downloaded the (filtered) staff access log as CSV (stream `staff:<id>`).
+  z.object({
+    type: z.literal("access_log.exported"),
+    data: z.strictObject({ filters: AccessLogFilters }),
+  }),
   // A staff account signed in / out / was locked (stream `staff:<id>`).
   z.object({
     type: z.literal("staff.session"),
@@ -288,10 +312,137 @@ export const AuditEventSchema = z.discriminatedUnion("type", [
       previousActive: z.boolean().nullable(),
     }),
   }),
+  // Data retention (docs/decisions/012): the job pseudonymised one subscriber's personal data
+  // (stream `subscriber:<id>`) or one rejected notice's (stream `notice:<id>`). Which rule,
+  // which categories and how many rows — nothing personal; the events of the case chains are
+  // never touched.
+  z.object({
+    type: z.literal("retention.pseudonymised"),
+    data: z.strictObject({
+      rule: z.enum(["prospect", "records"]),
+      endedOn: IsoDate,
+      categories: z.array(z.string().max(40)),
+      counts: z.strictObject({
+        surveyAnswers: z.int().min(0),
+        contactNotes: z.int().min(0),
+        cases: z.int().min(0),
+        lines: z.int().min(0),
+        documents: z.int().min(0),
+        emails: z.int().min(0),
+        notices: z.int().min(0),
+      }),
+      recordsYears: z.int().min(1),
+      prospectMonths: z.int().min(0),
+    }),
+  }),
+  // One run of the retention job for one operator (stream `retention:runs`), even with nothing due.
+  z.object({
+    type: z.literal("retention.applied"),
+    data: z.strictObject({
+      operatorId: z.uuid(),
+      asOf: IsoDate,
+      trigger: z.enum(["job", "cli"]),
+      subscribers: z.int().min(0),
+      prospectOnly: z.int().min(0),
+      notices: z.int().min(0),
+      documents: z.int().min(0),
+      heldBack: z.int().min(0),
+      recordsYears: z.int().min(1),
+      prospectMonths: z.int().min(0),
+    }),
+  }),
+  // Admin changed the retention periods (stream `settings:retention`).
+  z.object({
+    type: z.literal("retention.policy_changed"),
+    data: z.strictObject({
+      recordsYears: z.int(),
+      prospectMonths: z.int(),
+      previousRecordsYears: z.int(),
+      previousProspectMonths: z.int(),
+    }),
+  }),
+  // The case's evidence pack (ZIP: summary, documents, events, chain proof) was generated and
+  // downloaded, by staff or by the subscriber through the case link (the pack is not stored).
+  z.object({
+    type: z.literal("evidence.downloaded"),
+    data: z.strictObject({
+      reference: Ref,
+      /** The checkpoint whose Merkle proof the pack carries (null: none covers the case yet). */
+      checkpointId: z.int().min(1).nullable(),
+    }),
+  }),
+  // Staff exported everything held on one subscriber (GDPR art. 15; stream `subscriber:<id>`).
+  z.object({
+    type: z.literal("subject_access.exported"),
+    data: z.strictObject({
+      subscriberId: z.uuid(),
+      caseIds: z.array(z.uuid()),
+      documents: z.int().min(0),
+    }),
+  }),
+  // The whole audit trail was verified (docs/decisions/009): every chain, every checkpoint and
+  // the database against the latest checkpoint. Stream `staff:<id>` from the compliance page,
+  // `system` from `npm run audit:verify`. Counts, and the first problem of each kind (streams
+  // and checkpoint ids are references).
+  z.object({
+    type: z.literal("audit.verified"),
+    data: z.strictObject({
+      ok: z.boolean(),
+      streams: z.int().min(0),
+      events: z.int().min(0),
+      brokenChains: z.int().min(0),
+      checkpoints: z.int().min(0),
+      badCheckpoints: z.int().min(0),
+      latestCheckpointId: z.int().min(1).nullable(),
+      missingHeads: z.int().min(0),
+      firstBrokenChain: z
+        .strictObject({ stream: Ref, seq: z.int().min(1), problem: z.string().max(60) })
+        .nullable(),
+      firstBadCheckpoint: z
+        .strictObject({ checkpointId: z.int().min(1), problems: z.array(z.string().max(60)) })
+        .nullable(),
+      firstMissingHead: z
+        .strictObject({ stream: Ref, seq: z.int().min(1), problem: z.string().max(60) })
+        .nullable(),
+      durationMs: z.int().min(0),
+    }),
+  }),
+  // Admin signed a checkpoint from the compliance page (stream `staff:<id>`); the hourly job's
+  // checkpoints are recorded by their own signed, append-only rows.
+  z.object({
+    type: z.literal("audit.checkpoint_taken"),
+    data: z.strictObject({
+      checkpointId: z.int().min(1),
+      streams: z.int().min(0),
+      changedStreams: z.int().min(0),
+    }),
+  }),
   // The demo data were (re)created (stream `system`).
   z.object({
     type: z.literal("system.seeded"),
     data: z.strictObject({ subscribers: z.int().min(0), cases: z.int().min(0) }),
+  }),
+  // An export of the audit trail was delivered (docs/decisions/009): stream `staff:<id>` from the
+  // back office, `system` from `npm run audit:export`. Filters as codes and ids, the row count
+  // and the file's SHA-256 — the file itself is described by the export's signed manifest.
+  z.object({
+    type: z.literal("audit.exported"),
+    data: z.strictObject({
+      exportId: z.uuid(),
+      format: z.enum(AUDIT_EXPORT_FORMATS),
+      gzip: z.boolean(),
+      filters: z.strictObject({
+        from: z.iso.datetime().nullable(),
+        to: z.iso.datetime().nullable(),
+        caseId: z.uuid().nullable(),
+        caseReference: Ref.nullable(),
+        types: z.array(z.string().max(60)),
+        actorType: z.enum(ACTOR_TYPES).nullable(),
+        actorId: Ref.nullable(),
+      }),
+      rows: z.int().min(0),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
   }),
 ]);
 

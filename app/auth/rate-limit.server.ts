@@ -16,6 +16,9 @@ const LIMITS = {
   secondFactorFailures: { keyPrefix: "totp-failures", points: 5, duration: 15 * 60 },
   passwordResetByIp: { keyPrefix: "reset-ip", points: 10, duration: 60 * 60 },
   passwordResetByEmail: { keyPrefix: "reset-email", points: 3, duration: 60 * 60 },
+  // A case's evidence pack from the private link: made on each request (a PDF, a Merkle proof)
+  // and recorded in the case's chain, so a link is not a way to load the server or the chain.
+  evidencePackByCase: { keyPrefix: "evidence-case", points: 20, duration: 60 * 60 },
   // Integration API: requests per API key (a carrier's burst of tracking events fits easily).
   apiByKey: { keyPrefix: "api-key", points: 600, duration: 60 },
 } as const;

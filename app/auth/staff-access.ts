@@ -23,6 +23,20 @@ export const STAFF_ACCESS = {
     view: ["operations", "compliance", "admin"],
     act: NOBODY,
   },
+  // A case's evidence pack (ZIP): the case's documents, events and chain proof in one download.
+  // The same readers as the documents themselves — operations answer disputes with it,
+  // compliance hands it to a regulator; agents (win-back) see no documents.
+  caseEvidencePack: {
+    path: "staff/dossiers/:caseId/preuves.zip",
+    view: ["operations", "compliance", "admin"],
+    act: NOBODY,
+  },
+  // Everything held on one subscriber (GDPR art. 15 subject access): compliance answers it.
+  subjectAccessExport: {
+    path: "staff/abonnes/:subscriberId/donnees.zip",
+    view: ["compliance", "admin"],
+    act: NOBODY,
+  },
   notices: { path: "staff/avis", view: ["operations", "compliance", "admin"], act: NOBODY },
   noticeDetail: {
     path: "staff/avis/:noticeId",
@@ -45,7 +59,52 @@ export const STAFF_ACCESS = {
     view: ["operations", "compliance", "admin"],
     act: ["operations"],
   },
-  compliance: { path: "staff/conformite", view: ["compliance", "admin"], act: NOBODY },
+  // The overview: compliance and admin run a full verification of the audit trail (a read,
+  // recorded as an event); signing a checkpoint by hand is admin's alone (checked in the action).
+  compliance: {
+    path: "staff/conformite",
+    view: ["compliance", "admin"],
+    act: ["compliance", "admin"],
+  },
+  // Audit trail exports: downloads are reads, so compliance may make them (decision 009).
+  complianceExports: {
+    path: "staff/conformite/exports",
+    view: ["compliance", "admin"],
+    act: NOBODY,
+  },
+  complianceExportDownload: {
+    path: "staff/conformite/exports/telecharger",
+    view: ["compliance", "admin"],
+    act: NOBODY,
+  },
+  complianceExportManifest: {
+    path: "staff/conformite/exports/:exportId/manifest.json",
+    view: ["compliance", "admin"],
+    act: NOBODY,
+  },
+  // Data retention: compliance reads the policy and the runs; admin changes the periods.
+  complianceRetention: {
+    path: "staff/conformite/conservation",
+    view: ["compliance", "admin"],
+    act: ["admin"],
+  },
+  // Legal-deadline KPIs (with a CSV per KPI) and the staff access log (with its CSV): reads.
+  complianceKpis: {
+    path: "staff/conformite/indicateurs",
+    view: ["compliance", "admin"],
+    act: NOBODY,
+  },
+  complianceKpisCsv: {
+    path: "staff/conformite/indicateurs/:kpi/csv",
+    view: ["compliance", "admin"],
+    act: NOBODY,
+  },
+  accessLog: { path: "staff/conformite/acces", view: ["compliance", "admin"], act: NOBODY },
+  accessLogCsv: {
+    path: "staff/conformite/acces/csv",
+    view: ["compliance", "admin"],
+    act: NOBODY,
+  },
   // The win-back workspace: agents work the queue; compliance and admin may read it.
   winbackQueue: {
     path: "staff/reconquete",

@@ -1,7 +1,43 @@
+import { createPrivateKey } from "node:crypto";
 import { z } from "zod";
+import { createAuditSigner, type AuditSigner } from "../audit/signing.server";
 
 // The whole environment, parsed once at start. A bad value stops the process with one line
 // naming the variable (see formatEnvError); nothing here reaches the browser.
+
+/** The session secret of development, tests and the embedded demo (never of a real deployment). */
+export const DEVELOPMENT_SESSION_SECRET = "development-only-secret-change-me-0123456789";
+
+/** Variables whose value is never echoed in an error message. */
+const SECRET_VARIABLES = new Set(["SESSION_SECRET", "AUDIT_SIGNING_KEY"]);
+
+/**
+ * AUDIT_SIGNING_KEY: an Ed25519 private key, PKCS#8 PEM, whose newlines may be written `\n`
+ * (docs/decisions/009). Normalised to real newlines; a bad value is one readable issue.
+ */
+const AuditSigningKey = z.string().transform((value, ctx) => {
+  const pem = value.includes("\\n") ? value.replace(/\\n/g, "\n") : value;
+  let type: string | undefined;
+  try {
+    type = createPrivateKey(pem).asymmetricKeyType;
+  } catch {
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "must be an Ed25519 private key in PKCS#8 PEM (-----BEGIN PRIVATE KEY-----…), e.g. from `openssl genpkey -algorithm ed25519`; this value could not be read",
+    });
+    return z.NEVER;
+  }
+  if (type !== "ed25519") {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be an Ed25519 private key (this one is ${type ?? "of an unknown type"}); create one with \`openssl genpkey -algorithm ed25519\``,
+    });
+    return z.NEVER;
+  }
+  return pem;
+});
+
 const booleanish = z
   .enum(["true", "false", "1", "0"])
   .transform((value) => value === "true" || value === "1");
@@ -31,6 +67,8 @@ export const EnvSchema = z
       .max(65535)
       .default(54329),
     SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    /** Signs audit checkpoints and export manifests; derived from SESSION_SECRET when unset. */
+    AUDIT_SIGNING_KEY: AuditSigningKey.optional(),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
@@ -61,11 +99,21 @@ export const EnvSchema = z
         message: "is required in production",
       });
     }
+    if (production && env.DATABASE_URL !== undefined && env.AUDIT_SIGNING_KEY === undefined) {
+      // A key derived from the session secret would change with it, and anyone who knows the
+      // secret could sign checkpoints: a deployment keeps its own key (rotation: decision 009).
+      ctx.addIssue({
+        code: "custom",
+        path: ["AUDIT_SIGNING_KEY"],
+        message:
+          "is required in production (an Ed25519 private key in PKCS#8 PEM: `openssl genpkey -algorithm ed25519`)",
+      });
+    }
     return {
       ...env,
       APP_URL: env.APP_URL ?? `http://localhost:${env.PORT}`,
       // Development default only: a production deployment with its own database must set one.
-      SESSION_SECRET: env.SESSION_SECRET ?? "development-only-secret-change-me-0123456789",
+      SESSION_SECRET: env.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
       // The embedded database is a demo/dev convenience: with DATABASE_URL it starts nothing.
       usesEmbeddedDatabase: env.DATABASE_URL === undefined,
       SEED_ON_START: env.SEED_ON_START ?? env.DATABASE_URL === undefined,
@@ -88,12 +136,22 @@ export function formatEnvError(
       const key = String(issue.path[0] ?? "environment");
       const raw = source[key];
       const got =
-        raw === undefined
+        raw === undefined || SECRET_VARIABLES.has(key)
           ? ""
           : ` (got ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw)})`;
       return `Invalid environment variable ${key}: ${issue.message}${got}`;
     })
     .join("\n");
+}
+
+/** The key that signs this deployment's audit checkpoints and export manifests. */
+export function auditSignerFor(
+  env: Pick<Env, "AUDIT_SIGNING_KEY" | "SESSION_SECRET">,
+): AuditSigner {
+  return createAuditSigner({
+    signingKeyPem: env.AUDIT_SIGNING_KEY,
+    sessionSecret: env.SESSION_SECRET,
+  });
 }
 
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {

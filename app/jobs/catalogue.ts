@@ -71,6 +71,16 @@ export const jobCatalogue = {
   }),
   // Every hour: win-back items older than the retention policy allows close themselves.
   "winback.expire-items": defineJob(z.strictObject({}), { retryLimit: 3, retryDelaySeconds: 60 }),
+  // Every night at 03:30: pseudonymise the personal data the retention policy no longer allows.
+  // Idempotent, so a retry after a crash finishes the work; a large backlog may take a while.
+  "retention.apply": defineJob(z.strictObject({}), {
+    retryLimit: 2,
+    retryDelaySeconds: 300,
+    expireInSeconds: 4 * 60 * 60,
+  }),
+  // Every hour at minute 5 (and at start if none in the last hour): sign a checkpoint over every
+  // audit chain's head (decision 009). A refused checkpoint (events deleted) is logged, not retried.
+  "audit.checkpoint": defineJob(z.strictObject({}), { retryLimit: 3, retryDelaySeconds: 60 }),
   // Removes expired staff sessions and password-reset links (hourly).
   "maintenance.purge-expired": defineJob(z.strictObject({}), {
     retryLimit: 3,

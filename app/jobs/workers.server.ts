@@ -1,11 +1,18 @@
 import { lt } from "drizzle-orm";
 import type { Db } from "../../db/client";
+import {
+  checkpointTakenSince,
+  CheckpointRefusedError,
+  takeCheckpoint,
+} from "../audit/checkpoints.server";
+import type { AuditSigner } from "../audit/signing.server";
 import { staffPasswordResets, staffSessions } from "../../db/schema";
 import type { Env } from "../config/env.server";
 import type { Logger } from "../config/logger.server";
 import type { Mailer } from "../mail/mailer.server";
 import { ensureTerminationLetter } from "../services/ensure-termination-letter.server";
 import { refreshAnalytics } from "../services/analytics/refresh-analytics.server";
+import { applyRetention } from "../services/retention/apply-retention.server";
 import { markCasesEffective } from "../services/mark-cases-effective.server";
 import { checkReturnDeadlines } from "../services/returns/check-return-deadlines.server";
 import { ensureReturnLabel } from "../services/returns/ensure-return-label.server";
@@ -21,6 +28,7 @@ export interface WorkerDeps {
   logger: Logger;
   mailer: Mailer;
   env: Env;
+  auditSigner: AuditSigner;
 }
 
 /** Starts every worker of the portal and its schedules (pg-boss cron: stored, once per cluster). */
@@ -112,6 +120,37 @@ export async function registerWorkers(
     if (count > 0) logger.info({ count }, "cases became effective");
   });
   await jobs.boss.schedule("cases.mark-effective", "5 * * * *", {}, { tz: "Europe/Paris" });
+
+  await jobs.work("retention.apply", async () => {
+    await applyRetention({ db, logger, trigger: "job" });
+  });
+  await jobs.boss.schedule("retention.apply", "30 3 * * *", {}, { tz: "Europe/Paris" });
+
+  await jobs.work("audit.checkpoint", async () => {
+    try {
+      const { checkpoint, changedStreams } = await takeCheckpoint(db, deps.auditSigner);
+      logger.info(
+        { checkpointId: checkpoint.id, streams: checkpoint.streams, changedStreams },
+        "audit checkpoint signed",
+      );
+    } catch (error) {
+      // Events covered by the latest checkpoint are gone: signing the new state would hide it.
+      // Nothing a retry can fix; the compliance page and `npm run audit:verify` name the chains.
+      if (!(error instanceof CheckpointRefusedError)) throw error;
+      logger.error(
+        {
+          checkpointId: error.checkpointId,
+          missingHeads: error.missing.length,
+          stream: error.missing[0]!.stream,
+        },
+        "audit checkpoint refused: events covered by the latest checkpoint were deleted or changed",
+      );
+    }
+  });
+  await jobs.boss.schedule("audit.checkpoint", "5 * * * *", {}, { tz: "Europe/Paris" });
+  // A portal that was down over the hour signs at once rather than at the next minute 5.
+  if (!(await checkpointTakenSince(db, new Date(Date.now() - 60 * 60 * 1000))))
+    await jobs.enqueue(db, "audit.checkpoint", {});
 
   await jobs.work("maintenance.purge-expired", async () => {
     const now = new Date();

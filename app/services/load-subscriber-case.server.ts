@@ -7,6 +7,7 @@ import {
   contracts,
   documents,
   operators,
+  subscribers,
   type CancellationCase,
 } from "../../db/schema";
 import { deriveCaseToken, hashToken } from "../auth/tokens.server";
@@ -35,7 +36,9 @@ export interface SubscriberCaseView {
   summary: CancellationSummary;
   contracts: { contractNumber: string; offerName: string }[];
   timeline: { type: string; occurredAt: Date }[];
-  documents: { id: string; kind: string; fileName: string }[];
+  documents: { id: string; kind: string; fileName: string; purgedAt: Date | null }[];
+  /** When the retention job pseudonymised the subscriber's personal data (issue #8), or null. */
+  pseudonymisedAt: Date | null;
   withdrawable: ReturnType<typeof canWithdraw>;
   operatorSupportEmail: string;
 }
@@ -70,7 +73,7 @@ async function viewOf(
   now: Date,
 ): Promise<SubscriberCaseView> {
   const pack = packFor(row.jurisdiction);
-  const [contractRows, events, docs, [operator]] = await Promise.all([
+  const [contractRows, events, docs, [operator], [subscriber]] = await Promise.all([
     db
       .select({ contractNumber: contracts.contractNumber, offerName: contracts.offerName })
       .from(caseContracts)
@@ -83,7 +86,8 @@ async function viewOf(
       .where(
         and(
           eq(auditEvents.caseId, row.id),
-          sql`${auditEvents.type} not in ('case.viewed', 'email.attempted')`,
+          // Reads (a staff view, a download of the evidence pack) are not steps of the case.
+          sql`${auditEvents.type} not in ('case.viewed', 'email.attempted', 'evidence.downloaded')`,
           // The retention team's own work (routing, claims, attempts) is not the subscriber's
           // timeline; their consent and its withdrawal are.
           sql`${auditEvents.type} not like 'winback.%'`,
@@ -91,7 +95,12 @@ async function viewOf(
       )
       .orderBy(asc(auditEvents.seq)),
     db
-      .select({ id: documents.id, kind: documents.kind, fileName: documents.fileName })
+      .select({
+        id: documents.id,
+        kind: documents.kind,
+        fileName: documents.fileName,
+        purgedAt: documents.purgedAt,
+      })
       .from(documents)
       .where(eq(documents.caseId, row.id))
       .orderBy(asc(documents.createdAt)),
@@ -99,6 +108,10 @@ async function viewOf(
       .select({ supportEmail: operators.supportEmail })
       .from(operators)
       .where(eq(operators.id, row.operatorId)),
+    db
+      .select({ pseudonymisedAt: subscribers.pseudonymisedAt })
+      .from(subscribers)
+      .where(eq(subscribers.id, row.subscriberId)),
   ]);
   return {
     case: row,
@@ -107,6 +120,7 @@ async function viewOf(
     contracts: contractRows,
     timeline: events,
     documents: docs,
+    pseudonymisedAt: subscriber?.pseudonymisedAt ?? null,
     withdrawable: canWithdraw({
       status: row.status,
       effectiveEndDate: row.effectiveEndDate,

@@ -5,7 +5,7 @@ import { runMigrations } from "../migrate";
 import { seedDemoData, truncateAppTables } from "../seed";
 import { runCli } from "./run";
 
-await runCli(async ({ env, url }) => {
+await runCli(async ({ env, url, auditSigner }) => {
   if (
     env.NODE_ENV === "production" &&
     !env.usesEmbeddedDatabase &&
@@ -19,7 +19,10 @@ await runCli(async ({ env, url }) => {
   const client = createDatabaseClient(url, { max: 4 });
   try {
     await truncateAppTables(client.db);
-    const result = await seedDemoData(client.db, { linkSecret: env.SESSION_SECRET });
+    const result = await seedDemoData(client.db, {
+      linkSecret: env.SESSION_SECRET,
+      signer: auditSigner,
+    });
     console.log(`Demo data created: ${result.subscribers} subscribers, ${result.cases} cases.`);
   } finally {
     await client.close();

@@ -25,6 +25,7 @@ import {
   createReturnPlan,
 } from "../../app/services/returns/create-return-plan.server";
 import { recordEvent } from "../../app/audit/record-event.server";
+import { insertAcknowledgment } from "./compliance";
 import { randomUUID } from "node:crypto";
 import { deriveCaseToken, newToken } from "../../app/auth/tokens.server";
 import { summariseCancellation } from "../../app/domain/cancellation-summary";
@@ -191,6 +192,8 @@ export interface InsertCaseInput {
   legitimateReason?: boolean;
   /** SESSION_SECRET: derive the case link as notifyCancellation does. */
   linkSecret?: string;
+  /** The acknowledgment email, delivered this long after the notice (default: none sent). */
+  acknowledgedAfterMs?: number;
 }
 
 /**
@@ -305,6 +308,8 @@ export async function insertCase(
       meta,
       occurredAt: input.receivedAt,
     });
+    if (input.acknowledgedAfterMs !== undefined)
+      await insertAcknowledgment(tx, row, input.acknowledgedAfterMs);
     if (status === "confirmed") {
       await recordEvent(tx, {
         caseId: row.id,

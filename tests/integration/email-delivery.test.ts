@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseEnv } from "../../app/config/env.server";
+import { auditSignerFor, parseEnv } from "../../app/config/env.server";
 import { createLogger } from "../../app/config/logger.server";
 import { jobCatalogue } from "../../app/jobs/catalogue";
 import { JobQueue } from "../../app/jobs/job-queue.server";
@@ -54,7 +54,7 @@ beforeAll(async () => {
     retryDelaySeconds: 1,
   });
   await jobs.start();
-  await registerWorkers(jobs, { db, logger, mailer, env });
+  await registerWorkers(jobs, { db, logger, mailer, env, auditSigner: auditSignerFor(env) });
 });
 afterAll(async () => {
   await jobs.stop();

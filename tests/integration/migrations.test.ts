@@ -63,6 +63,15 @@ describe("migrations", () => {
       const triggers =
         await sql`select tgname from pg_trigger where tgrelid = 'audit_event'::regclass and not tgisinternal`;
       expect(triggers.map((trigger) => trigger.tgname)).toEqual(["audit_event_append_only"]);
+      // Signed checkpoints, their heads and the signing keys are append-only too (0009).
+      const checkpointTriggers = await sql<{ tgname: string }[]>`select tgname from pg_trigger
+        where tgrelid in ('audit_checkpoint'::regclass, 'audit_checkpoint_head'::regclass, 'audit_signing_key'::regclass)
+        and not tgisinternal order by tgname`;
+      expect(checkpointTriggers.map((trigger) => trigger.tgname)).toEqual([
+        "audit_checkpoint_append_only",
+        "audit_checkpoint_head_append_only",
+        "audit_signing_key_append_only",
+      ]);
     } finally {
       await sql.end();
     }

@@ -3,10 +3,12 @@ import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { STAFF_ACCESS, STAFF_PUBLIC_PATHS, type StaffAccess } from "../../app/auth/staff-access";
 import { ANALYTICS_CHARTS } from "../../app/domain/analytics";
+import { COMPLIANCE_KPIS } from "../../app/domain/compliance-kpis";
 import { STAFF_ROLES, type StaffRole } from "../../app/domain/enums";
 import routes from "../../app/routes";
 import { ensureTerminationLetter } from "../../app/services/ensure-termination-letter.server";
 import {
+  auditExports,
   cancellationCases,
   documents,
   equipmentReturns,
@@ -87,8 +89,63 @@ beforeAll(async () => {
     refundId: someRefund.id,
     // The analytics CSV of one chart (every chart shares the route and its guard).
     chart: ANALYTICS_CHARTS.reasonsByWeek,
+    // The CSV of one legal-deadline KPI (every KPI shares the route and its guard).
+    kpi: COMPLIANCE_KPIS.withdrawals,
     offerId: someOffer?.id,
   });
+  // The subject-access export of the case's subscriber.
+  const [subject] = await db
+    .select({ id: cancellationCases.subscriberId })
+    .from(cancellationCases)
+    .where(eq(cancellationCases.id, letter.caseId));
+  params.subscriberId = subject!.id;
+  // A completed audit trail export, for its manifest's address.
+  const [someExport] = await db
+    .insert(auditExports)
+    .values({
+      format: "csv",
+      filters: {
+        from: null,
+        to: null,
+        caseId: null,
+        caseReference: null,
+        types: [],
+        actorType: null,
+        actorId: null,
+      },
+      status: "complete",
+      rows: 0,
+      bytes: 0,
+      sha256: "0".repeat(64),
+      manifest: {
+        version: 1,
+        format: "csv",
+        gzip: false,
+        file: "journal-audit.csv",
+        bytes: 0,
+        sha256: "0".repeat(64),
+        rows: 0,
+        filters: {
+          from: null,
+          to: null,
+          caseId: null,
+          caseReference: null,
+          types: [],
+          actorType: null,
+          actorId: null,
+        },
+        createdAt: new Date().toISOString(),
+        createdBy: "cli",
+        checkpoint: null,
+        anchors: null,
+        anchorsOmitted: "no_checkpoint",
+        keyId: "0".repeat(16),
+        signature: "",
+      },
+      completedAt: new Date(),
+    })
+    .returning({ id: auditExports.id });
+  params.exportId = someExport!.id;
   // A win-back item: the seed's, or one made here when the seed has none.
   const [someItem] = await db.select({ id: winbackItems.id }).from(winbackItems).limit(1);
   if (someItem) params.itemId = someItem.id;

@@ -13,6 +13,13 @@ export function seededTemplateName(runId: string): string {
 /** The session secret of portal tests: the seed derives the demo cases' private links from it. */
 export const PORTAL_TEST_SECRET = "test-secret-test-secret-test-secret!";
 
+/**
+ * The AUDIT_SIGNING_KEY of portal tests (a production portal on its own database must have
+ * one): the seeded template's first checkpoint is signed with it too. A test key, public here.
+ */
+export const PORTAL_TEST_AUDIT_KEY =
+  "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIDwwsqIPez166vn+rogZxRBpBsJ0AJosAxlJ5Hq7nXK3\n-----END PRIVATE KEY-----\n";
+
 export function workerDatabaseName(runId: string, workerId: number): string {
   return `easyexit_test_${runId}_w${workerId}`;
 }

@@ -9,7 +9,9 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../db/embedded"
 import { createDatabaseClient } from "../../db/client";
 import { runMigrations } from "../../db/migrate";
 import { seedDemoData } from "../../db/seed";
+import { createAuditSigner } from "../../app/audit/signing.server";
 import {
+  PORTAL_TEST_AUDIT_KEY,
   PORTAL_TEST_SECRET,
   seededTemplateName,
   templateName,
@@ -59,7 +61,13 @@ export default async function setup(project: TestProject) {
   const seeded = seededTemplateName(runId);
   await admin.unsafe(`create database "${seeded}" template "${template}"`);
   const seededClient = createDatabaseClient(withDatabase(adminUrl, seeded), { max: 4 });
-  await seedDemoData(seededClient.db, { linkSecret: PORTAL_TEST_SECRET });
+  await seedDemoData(seededClient.db, {
+    linkSecret: PORTAL_TEST_SECRET,
+    signer: createAuditSigner({
+      signingKeyPem: PORTAL_TEST_AUDIT_KEY,
+      sessionSecret: PORTAL_TEST_SECRET,
+    }),
+  });
   await seededClient.close();
   for (let worker = 1; worker <= WORKER_COUNT; worker += 1) {
     await admin.unsafe(

@@ -6,7 +6,7 @@ import { parseEnv } from "../../app/config/env.server";
 import { createLogger } from "../../app/config/logger.server";
 import { startPortal, type Portal } from "../../server/portal";
 import { startTestSmtp, type TestSmtp } from "./smtp";
-import { PORTAL_TEST_SECRET } from "./databases";
+import { PORTAL_TEST_AUDIT_KEY, PORTAL_TEST_SECRET } from "./databases";
 import { setupOwnDatabase } from "./test-db";
 
 /**
@@ -32,6 +32,7 @@ export function setupPortal(label: string) {
       HOST: "127.0.0.1",
       APP_URL: "http://localhost",
       SESSION_SECRET: PORTAL_TEST_SECRET,
+      AUDIT_SIGNING_KEY: PORTAL_TEST_AUDIT_KEY,
       SEED_ON_START: "true",
       LOG_LEVEL: "silent",
       REMIX_BUILD_DIR: buildDir,
@@ -49,6 +50,8 @@ export function setupPortal(label: string) {
     url: (pathname = "/") => new URL(pathname, portal!.url).toString(),
     portal: () => portal!,
     db: () => portal!.database.db,
+    /** The URL of the portal's database (for command-line tools run as child processes). */
+    databaseUrl: () => database.url(),
     /** The SMTP server the portal sends to. */
     smtp: () => smtp!,
   };

@@ -221,10 +221,10 @@ export const en: Record<PublicMessageKey, string> = {
   "channel.phone": "By phone",
   "channel.email": "By email",
   "channel.sms": "By text message",
-  "window.morning": "Weekday mornings (10 am – 1 pm)",
-  "window.afternoon": "Weekday afternoons (2 pm – 6 pm)",
-  "window.evening": "Weekday evenings (6 pm – 8 pm)",
-  "window.any": "Any time on weekdays (10 am – 1 pm, 2 pm – 8 pm)",
+  "window.morning": "Weekday mornings (10 am – 1 pm)",
+  "window.afternoon": "Weekday afternoons (2 pm – 6 pm)",
+  "window.evening": "Weekday evenings (6 pm – 8 pm)",
+  "window.any": "Any time on weekdays (10 am – 1 pm, 2 pm – 8 pm)",
   "notice.metaTitle": "Notice received — {operator}",
   "notice.title": "Notice received — we are matching it to your contract",
   "notice.lead":
@@ -246,6 +246,12 @@ export const en: Record<PublicMessageKey, string> = {
   "case.pageTitle": "Case {reference}",
   "case.noEndWithdrawn": "None — cancellation withdrawn",
   "case.timelineTitle": "History",
+  "case.evidenceTitle": "Your evidence pack",
+  "case.evidenceText":
+    "A ZIP archive with everything that proves your cancellation: a PDF summary timed to the second, your documents and the case’s complete history, which anyone can check.",
+  "case.evidenceDownload": "Download the evidence pack (ZIP)",
+  "case.evidenceTooMany":
+    "You have downloaded this evidence pack many times within an hour. Try again in {minutes} min.",
   "caseStatus.received": "Received",
   "caseStatus.confirmed": "Confirmed",
   "caseStatus.effective": "Effective",
@@ -387,4 +393,21 @@ export const en: Record<PublicMessageKey, string> = {
   "stopContact.invalidTitle": "This link does not work",
   "stopContact.invalidText":
     "It may be incomplete: some mail programs cut long links. Open it again from the email you received, or reply to that email asking not to be contacted again.",
+  // Issue #8 — data retention: pseudonymised case, purged document (410)
+  "dataRetention.case.title": "Personal data pseudonymised",
+  "dataRetention.case.text":
+    "The retention period being over, your personal data linked to this case were erased or replaced by a pseudonym on {date}. The dates and amounts of your cancellation remain available here. Any question: {email}.",
+  "dataRetention.case.letterGone":
+    "The termination letter is no longer available: its contents were erased at the end of the retention period.",
+  "dataRetention.gone.title": "This document is no longer available",
+  "dataRetention.gone.text":
+    "In line with {operator}'s data-retention policy, the contents of this document were erased at the end of the retention period.",
+  "dataRetention.gone.when": "Erased on {date}.",
+  "dataRetention.gone.fingerprint":
+    "The fingerprint of “{file}” remains on record: it proves what the document contained.",
+  "dataRetention.gone.subscriberHelp": "Your case, its dates and amounts remain available.",
+  "dataRetention.gone.staffHelp":
+    "The case, its audit trail and the document's fingerprint remain available.",
+  "dataRetention.gone.subscriberBack": "Back to your case",
+  "dataRetention.gone.staffBack": "Back to the case",
 };

@@ -227,10 +227,10 @@ export const fr = {
   "channel.phone": "Par téléphone",
   "channel.email": "Par e-mail",
   "channel.sms": "Par SMS",
-  "window.morning": "Le matin, en semaine (10 h – 13 h)",
-  "window.afternoon": "L’après-midi, en semaine (14 h – 18 h)",
-  "window.evening": "En soirée, en semaine (18 h – 20 h)",
-  "window.any": "Peu importe, en semaine (10 h – 13 h, 14 h – 20 h)",
+  "window.morning": "Le matin, en semaine (10 h – 13 h)",
+  "window.afternoon": "L’après-midi, en semaine (14 h – 18 h)",
+  "window.evening": "En soirée, en semaine (18 h – 20 h)",
+  "window.any": "Peu importe, en semaine (10 h – 13 h, 14 h – 20 h)",
   "notice.metaTitle": "Demande reçue — {operator}",
   "notice.title": "Demande reçue — nous la rattachons à votre contrat",
   "notice.lead":
@@ -254,6 +254,12 @@ export const fr = {
   "case.pageTitle": "Dossier {reference}",
   "case.noEndWithdrawn": "Aucune — résiliation annulée",
   "case.timelineTitle": "Historique",
+  "case.evidenceTitle": "Votre dossier de preuves",
+  "case.evidenceText":
+    "Une archive ZIP avec tout ce qui prouve votre résiliation : un résumé PDF daté à la seconde, vos documents et l’historique complet du dossier, vérifiable par un tiers.",
+  "case.evidenceDownload": "Télécharger le dossier de preuves (ZIP)",
+  "case.evidenceTooMany":
+    "Vous avez téléchargé ce dossier de preuves de nombreuses fois en une heure. Réessayez dans {minutes} min.",
   "caseStatus.received": "Reçue",
   "caseStatus.confirmed": "Confirmée",
   "caseStatus.effective": "Effective",
@@ -399,6 +405,24 @@ export const fr = {
   "stopContact.invalidTitle": "Ce lien ne fonctionne pas",
   "stopContact.invalidText":
     "Il est peut-être incomplet : certaines messageries coupent les liens trop longs. Ouvrez-le de nouveau depuis l’e-mail reçu, ou répondez à cet e-mail en demandant à ne plus être contacté(e).",
+  // Issue #8 — data retention: pseudonymised case, purged document (410)
+  "dataRetention.case.title": "Données personnelles pseudonymisées",
+  "dataRetention.case.text":
+    "La durée de conservation étant écoulée, vos données personnelles liées à ce dossier ont été effacées ou remplacées par un pseudonyme le {date}. Les dates et montants de votre résiliation restent consultables ici. Pour toute question : {email}.",
+  "dataRetention.case.letterGone":
+    "La lettre de résiliation n’est plus disponible : son contenu a été effacé à la fin de la durée de conservation.",
+  "dataRetention.gone.title": "Ce document n’est plus disponible",
+  "dataRetention.gone.text":
+    "Conformément à la politique de conservation des données de {operator}, le contenu de ce document a été effacé à la fin de la durée de conservation.",
+  "dataRetention.gone.when": "Effacé le {date}.",
+  "dataRetention.gone.fingerprint":
+    "L’empreinte de « {file} » reste enregistrée : elle prouve ce que contenait le document.",
+  "dataRetention.gone.subscriberHelp":
+    "Votre dossier, ses dates et ses montants restent consultables.",
+  "dataRetention.gone.staffHelp":
+    "Le dossier, son journal d’audit et l’empreinte du document restent disponibles.",
+  "dataRetention.gone.subscriberBack": "Retour à votre dossier",
+  "dataRetention.gone.staffBack": "Retour au dossier",
 } satisfies Record<string, string>;
 
 export type PublicMessageKey = keyof typeof fr;

@@ -6,5 +6,5 @@ import { letterResponse } from "./letter-response.server";
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { journey } = await readJourney(request, context);
   if (journey.caseId === undefined) throw new Response("Not Found", { status: 404 });
-  return letterResponse(context, journey.caseId);
+  return letterResponse(journey.caseId, { request, context, backHref: "/resilier/accuse" });
 }

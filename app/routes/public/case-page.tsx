@@ -40,7 +40,15 @@ export async function loader({ params, context }: LoaderFunctionArgs) {
       withdrawable: view.withdrawable,
       supportEmail: view.operatorSupportEmail,
       letterPath: `/dossier/${params.token}/lettre.pdf`,
+      // Issue #8: once the retention period is over, the personal data are pseudonymised and
+      // the documents' contents purged; the case itself stays readable.
+      pseudonymisedAt: view.pseudonymisedAt?.toISOString() ?? null,
+      letterAvailable:
+        view.pseudonymisedAt === null
+          ? !view.documents.some((doc) => doc.kind === "termination_letter" && doc.purgedAt)
+          : view.documents.some((doc) => doc.kind === "termination_letter" && !doc.purgedAt),
       labelPath: `/dossier/${params.token}/etiquette-retour.pdf`,
+      evidencePath: `/dossier/${params.token}/preuves.zip`,
       tracking,
     },
     { headers: { "Cache-Control": "no-store" } },
@@ -99,6 +107,20 @@ export default function CasePage() {
         </div>
       ) : null}
 
+      {view.pseudonymisedAt ? (
+        <div className="notice" role="note">
+          <p>
+            <strong>{t("dataRetention.case.title")}</strong>
+          </p>
+          <p>
+            {t("dataRetention.case.text", {
+              date: formatDate(view.pseudonymisedAt, lang),
+              email: view.supportEmail,
+            })}
+          </p>
+        </div>
+      ) : null}
+
       <dl className="summary-list">
         <div>
           <dt>{t("ack.receivedAt")}</dt>
@@ -135,9 +157,32 @@ export default function CasePage() {
 
       <section className="card stack" aria-labelledby="letter-title">
         <h2 id="letter-title">{t("ack.letterTitle")}</h2>
+        {view.letterAvailable ? (
+          <p>
+            <a className="button" href={view.letterPath} download>
+              {t("ack.downloadLetter")}
+            </a>
+          </p>
+        ) : (
+          <p>{t("dataRetention.case.letterGone")}</p>
+        )}
+      </section>
+
+      <section id="preuves" className="card stack" aria-labelledby="evidence-title">
+        <h2 id="evidence-title">{t("case.evidenceTitle")}</h2>
+        <p>{t("case.evidenceText")}</p>
+        {search.get("preuves") === "attente" ? (
+          <div className="notice notice--warning" role="status">
+            <p>
+              {t("case.evidenceTooMany", {
+                minutes: Math.max(1, Number(search.get("minutes")) || 60),
+              })}
+            </p>
+          </div>
+        ) : null}
         <p>
-          <a className="button" href={view.letterPath} download>
-            {t("ack.downloadLetter")}
+          <a className="button" href={view.evidencePath} download>
+            {t("case.evidenceDownload")}
           </a>
         </p>
       </section>

@@ -35,8 +35,32 @@ export async function loader(args: LoaderFunctionArgs) {
     meta: requestMeta,
   });
   const { case: row } = found;
+  // Pseudonymised by the retention job (issue #8): the pseudonyms stand in the rows so that
+  // nothing breaks; the page says "erased" instead of showing them as if they were real.
+  const pseudonymisedAt = found.subscriber?.pseudonymisedAt ?? null;
+  const erased = pseudonymisedAt !== null;
   return {
     ...found,
+    pseudonymisedAt,
+    subscriber: found.subscriber && {
+      ...found.subscriber,
+      email: erased ? null : found.subscriber.email,
+    },
+    contracts: found.contracts.map((contract) => ({
+      ...contract,
+      lines: erased ? [] : contract.lines,
+      linesErased: erased && contract.lines.length > 0,
+    })),
+    // A subscriber's own address and browser stay in the audit trail (the evidence); the page
+    // no longer shows them once the rest of their data is gone.
+    events: found.events.map((event) => ({
+      ...event,
+      ip: erased && event.actorType === "subscriber" ? null : event.ip,
+    })),
+    emails: found.emails.map((email) => ({
+      ...email,
+      toAddress: erased ? null : email.toAddress,
+    })),
     case: {
       id: row.id,
       reference: row.reference,
@@ -50,10 +74,12 @@ export async function loader(args: LoaderFunctionArgs) {
       terminationType: row.terminationType,
       feeTotalCents: row.feeTotalCents,
       currency: row.currency,
-      acknowledgmentEmail: row.acknowledgmentEmail,
+      acknowledgmentEmail: erased ? null : row.acknowledgmentEmail,
       withdrawnAt: row.withdrawnAt,
     },
     canDownload: canView(staff.staff.role, "caseDocument"),
+    canDownloadEvidence: canView(staff.staff.role, "caseEvidencePack"),
+    canExportSubject: canView(staff.staff.role, "subjectAccessExport"),
   };
 }
 
@@ -68,6 +94,8 @@ export default function StaffCaseDetail() {
   const [params] = useSearchParams();
   const when = (value: string | Date | null) =>
     value ? formatDateTime(value, lang, STAFF_TIME_ZONE) : "—";
+  const erasedOr = (fallback: string) =>
+    loaded.pseudonymisedAt ? t("staff.retention.case.erased") : fallback;
   return (
     <div className="stack stack--large">
       <p>
@@ -81,8 +109,30 @@ export default function StaffCaseDetail() {
           <CaseStatusBadge status={row.status} />
           <span>{t(`staff.source.${row.source}`)}</span>
         </p>
+        {loaded.canDownloadEvidence ? (
+          <div className="stack stack--small">
+            <p>
+              <a className="button" href={`/staff/dossiers/${row.id}/preuves.zip`} download>
+                {t("staff.evidence.download")}
+              </a>
+            </p>
+            <p className="muted">{t("staff.evidence.hint")}</p>
+          </div>
+        ) : null}
       </div>
 
+      {loaded.pseudonymisedAt ? (
+        <div className="notice" role="note">
+          <p>
+            <strong>{t("staff.retention.case.noticeTitle")}</strong>
+          </p>
+          <p>
+            {t("staff.retention.case.noticeText", {
+              date: formatDate(loaded.pseudonymisedAt, lang),
+            })}
+          </p>
+        </div>
+      ) : null}
       {params.get("matched") ? (
         <div className="notice notice--success" role="status">
           <p>{t("staff.case.matched")}</p>
@@ -105,7 +155,7 @@ export default function StaffCaseDetail() {
                 : formatMoney(row.feeTotalCents, row.currency, lang)}
             </dd>
             <dt>{t("staff.case.ackEmail")}</dt>
-            <dd>{row.acknowledgmentEmail}</dd>
+            <dd>{row.acknowledgmentEmail ?? t("staff.retention.case.erased")}</dd>
             <dt>{t("staff.case.language")}</dt>
             <dd>{t(`language.${row.language === "en" ? "en" : "fr"}`)}</dd>
             {row.withdrawnAt ? (
@@ -127,14 +177,29 @@ export default function StaffCaseDetail() {
               <dt>{t("staff.case.customerNumber")}</dt>
               <dd className="mono">{subscriber.customerNumber}</dd>
               <dt>{t("staff.field.email")}</dt>
-              <dd>{subscriber.email ?? "—"}</dd>
+              <dd>{subscriber.email ?? erasedOr("—")}</dd>
               <dt>{t("staff.case.phone")}</dt>
-              <dd>{subscriber.phone ? formatPhoneNumber(subscriber.phone) : "—"}</dd>
+              <dd>{subscriber.phone ? formatPhoneNumber(subscriber.phone) : erasedOr("—")}</dd>
               <dt>{t("staff.case.address")}</dt>
               <dd>
-                {subscriber.addressLine1}, {subscriber.postalCode} {subscriber.city}
+                {[
+                  subscriber.addressLine1,
+                  [subscriber.postalCode, subscriber.city].filter(Boolean).join(" "),
+                ]
+                  .filter(Boolean)
+                  .join(", ") || erasedOr("—")}
               </dd>
             </dl>
+            {loaded.canExportSubject ? (
+              <>
+                <p>
+                  <a href={`/staff/abonnes/${subscriber.id}/donnees.zip`} download>
+                    {t("staff.subjectAccess.download")}
+                  </a>
+                </p>
+                <p className="muted">{t("staff.subjectAccess.hint")}</p>
+              </>
+            ) : null}
           </section>
         ) : null}
       </div>
@@ -158,6 +223,11 @@ export default function StaffCaseDetail() {
               {contract.lines.length > 0 ? (
                 <p>
                   {t("staff.case.lines")} {contract.lines.map(formatPhoneNumber).join(", ")}
+                </p>
+              ) : null}
+              {contract.linesErased ? (
+                <p>
+                  {t("staff.case.lines")} {t("staff.retention.case.erased")}
                 </p>
               ) : null}
               {contract.equipment.length > 0 ? (
@@ -217,7 +287,7 @@ export default function StaffCaseDetail() {
                 {loaded.documents.map((document) => (
                   <tr key={document.id}>
                     <td>
-                      {loaded.canDownload ? (
+                      {loaded.canDownload && !document.purgedAt ? (
                         <a href={`/staff/dossiers/${row.id}/documents/${document.id}`} download>
                           {document.fileName}
                         </a>
@@ -231,6 +301,16 @@ export default function StaffCaseDetail() {
                         })}
                         )
                       </span>
+                      {document.purgedAt ? (
+                        <>
+                          <br />
+                          <span className="muted">
+                            {t("staff.retention.case.documentPurged", {
+                              date: formatDate(document.purgedAt, lang),
+                            })}
+                          </span>
+                        </>
+                      ) : null}
                     </td>
                     <td>{when(document.createdAt)}</td>
                     <td className="mono hash">{document.sha256}</td>
@@ -250,7 +330,8 @@ export default function StaffCaseDetail() {
           <ul className="list">
             {loaded.emails.map((email) => (
               <li key={email.id}>
-                {t(`staff.emailKind.${email.kind}`)} — {email.toAddress} —{" "}
+                {t(`staff.emailKind.${email.kind}`)} —{" "}
+                {email.toAddress ?? t("staff.retention.case.erased")} —{" "}
                 {email.status === "sent"
                   ? t("staff.case.emailSent", { when: when(email.sentAt) })
                   : t(`staff.emailStatus.${email.status}`, { attempts: email.attempts })}
@@ -322,6 +403,16 @@ export default function StaffCaseDetail() {
               <>
                 <dt>{t("staff.case.surveyDetails")}</dt>
                 <dd>{loaded.survey.details}</dd>
+              </>
+            ) : null}
+            {loaded.survey.pseudonymisedAt ? (
+              <>
+                <dt>{t("staff.case.surveyDetails")}</dt>
+                <dd>
+                  {t("staff.retention.case.surveyErased", {
+                    date: formatDate(loaded.survey.pseudonymisedAt, lang),
+                  })}
+                </dd>
               </>
             ) : null}
             <dt>{t("staff.case.surveyComeBack")}</dt>

@@ -1,11 +1,24 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireStaff } from "~/auth/require-staff.server";
-import { STAFF_ACCESS } from "~/auth/staff-access";
+import { STAFF_ACCESS, canView } from "~/auth/staff-access";
 import { CaseStatusBadge, STAFF_TIME_ZONE, StaffHeading } from "~/components/staff-frame";
+import {
+  KPI_CASE_SETS,
+  KPI_PARAM,
+  KPI_TIME_ZONE,
+  PERIOD_FROM_PARAM,
+  PERIOD_TO_PARAM,
+  TIMELESS_CASE_SETS,
+  caseSetFromSlug,
+  parseKpiPeriod,
+  periodQuery,
+} from "~/domain/compliance-kpis";
+import { dateInZone } from "~/domain/dates";
 import { CASE_STATUSES, type CaseStatus } from "~/domain/enums";
 import { formatDate, formatDateTime, translate } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
+import { countCaseSet } from "~/services/compliance-kpis/case-sets.server";
 import { searchCases } from "~/services/staff/search-cases.server";
 
 export { StaffErrorBoundary as ErrorBoundary } from "~/components/staff-error";
@@ -16,7 +29,7 @@ export const meta: MetaFunction = ({ matches }) => {
 };
 
 export async function loader(args: LoaderFunctionArgs) {
-  await requireStaff(args, STAFF_ACCESS.cases);
+  const { staff } = await requireStaff(args, STAFF_ACCESS.cases);
   const url = new URL(args.request.url);
   const q = (url.searchParams.get("q") ?? "").slice(0, 200);
   const statusParam = url.searchParams.get("status");
@@ -24,23 +37,100 @@ export async function loader(args: LoaderFunctionArgs) {
     ? (statusParam as CaseStatus)
     : null;
   const cursor = url.searchParams.get("after");
-  const result = await searchCases(args.context.db, { q, status, cursor });
-  return { q, status, paged: cursor !== null, ...result };
+  // The cases behind a figure of the compliance KPIs (`?indicateur=…&du=…&au=…`).
+  const set = caseSetFromSlug(url.searchParams.get(KPI_PARAM));
+  const today = dateInZone(new Date(), KPI_TIME_ZONE);
+  const period = set === null ? null : parseKpiPeriod(url.searchParams, today);
+  const caseSet = set !== null && period?.ok ? { set, period: period.period, today } : null;
+  const [result, setCount] = await Promise.all([
+    searchCases(args.context.db, { q, status, cursor, caseSet }),
+    caseSet ? countCaseSet(args.context.db, caseSet) : null,
+  ]);
+  return {
+    q,
+    status,
+    paged: cursor !== null,
+    kpi: caseSet
+      ? {
+          set: caseSet.set,
+          period: caseSet.period,
+          timeless: TIMELESS_CASE_SETS.includes(caseSet.set),
+          cases: setCount ?? 0,
+          canOpenKpis: canView(staff.role, "complianceKpis"),
+        }
+      : null,
+    badKpiLink: set === null ? url.searchParams.has(KPI_PARAM) : !period?.ok,
+    ...result,
+  };
 }
 
 export default function StaffCases() {
   const { t, lang } = useI18n();
-  const { q, status, rows, nextCursor, paged } = useLoaderData<typeof loader>();
+  const { q, status, rows, nextCursor, paged, kpi, badKpiLink } = useLoaderData<typeof loader>();
   const searching = useNavigation().state === "loading";
   const nextParams = new URLSearchParams();
   if (q) nextParams.set("q", q);
   if (status) nextParams.set("status", status);
+  if (kpi) {
+    nextParams.set(KPI_PARAM, KPI_CASE_SETS[kpi.set]);
+    if (!kpi.timeless) {
+      nextParams.set(PERIOD_FROM_PARAM, kpi.period.from);
+      nextParams.set(PERIOD_TO_PARAM, kpi.period.to);
+    }
+  }
   const firstPage = `/staff/dossiers?${nextParams.toString()}`;
   if (nextCursor) nextParams.set("after", nextCursor);
   return (
     <div className="stack stack--large">
       <StaffHeading title={t("staff.cases.title")} lead={t("staff.cases.lead")} />
+      {kpi ? (
+        <div className="notice" role="status" data-case-set={kpi.set}>
+          <p>
+            {t(`staff.kpis.set.${kpi.set}`)}
+            {kpi.timeless
+              ? null
+              : ` ${t("staff.kpis.casesFilter.period", {
+                  from: formatDate(kpi.period.from, lang),
+                  to: formatDate(kpi.period.to, lang),
+                })}`}
+          </p>
+          <p>
+            {t(
+              kpi.cases === 1
+                ? "staff.kpis.casesFilter.count.one"
+                : "staff.kpis.casesFilter.count.other",
+              { count: kpi.cases },
+            )}{" "}
+            <Link to="/staff/dossiers">{t("staff.kpis.casesFilter.clear")}</Link>
+            {kpi.canOpenKpis ? (
+              <>
+                {" · "}
+                <Link
+                  to={`/staff/conformite/indicateurs${kpi.timeless ? "" : `?${periodQuery(kpi.period)}`}`}
+                >
+                  {t("staff.kpis.casesFilter.back")}
+                </Link>
+              </>
+            ) : null}
+          </p>
+        </div>
+      ) : badKpiLink ? (
+        <div className="notice notice--warning" role="status">
+          <p>{t("staff.kpis.casesFilter.invalid")}</p>
+        </div>
+      ) : null}
       <Form method="get" role="search" className="filters">
+        {kpi ? (
+          <>
+            <input type="hidden" name={KPI_PARAM} value={KPI_CASE_SETS[kpi.set]} />
+            {kpi.timeless ? null : (
+              <>
+                <input type="hidden" name={PERIOD_FROM_PARAM} value={kpi.period.from} />
+                <input type="hidden" name={PERIOD_TO_PARAM} value={kpi.period.to} />
+              </>
+            )}
+          </>
+        ) : null}
         <div className="field">
           <label className="field__label" htmlFor="q">
             {t("staff.cases.searchLabel")}
@@ -80,7 +170,7 @@ export default function StaffCases() {
       <div aria-live="polite" aria-busy={searching}>
         {rows.length === 0 ? (
           <div className="notice">
-            <p>{q || status ? t("staff.cases.noMatch") : t("staff.cases.empty")}</p>
+            <p>{q || status || kpi ? t("staff.cases.noMatch") : t("staff.cases.empty")}</p>
           </div>
         ) : (
           <div className="table-wrapper">

@@ -7,6 +7,7 @@ import { STAFF_TIME_ZONE, StaffHeading } from "~/components/staff-frame";
 import { dateInZone } from "~/domain/dates";
 import { localeFor, translate, type Lang } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
+import { loadUrgentComplianceFigures } from "~/services/compliance-kpis/load-compliance-kpis.server";
 import { countRefundAlarms } from "~/services/staff/list-refunds.server";
 import { countReturnsToReceive } from "~/services/staff/list-returns.server";
 import { countPendingNotices } from "~/services/staff/unmatched-notices.server";
@@ -47,8 +48,13 @@ export async function loader(args: LoaderFunctionArgs) {
         overdue: perQueue.reduce((sum, row) => sum + row.overdue, 0),
       }))
     : null;
+  // Compliance's two most urgent legal-deadline figures (the KPI page has the rest).
+  const urgent = canView(staff.role, "complianceKpis")
+    ? await loadUrgentComplianceFigures(db, dateInZone(new Date(), STAFF_TIME_ZONE))
+    : null;
   return {
     staff: { displayName: staff.displayName, role: staff.role },
+    urgent,
     pendingNotices,
     returnsToReceive,
     refundAlarms,
@@ -63,7 +69,7 @@ function plural(lang: Lang, count: number): "one" | "other" {
 
 export default function StaffHome() {
   const { t, lang } = useI18n();
-  const { staff, pendingNotices, returnsToReceive, refundAlarms, winback } =
+  const { staff, urgent, pendingNotices, returnsToReceive, refundAlarms, winback } =
     useLoaderData<typeof loader>();
   return (
     <div className="stack stack--large">
@@ -152,9 +158,35 @@ export default function StaffHome() {
           <section className="card stack stack--small" aria-labelledby="home-compliance">
             <h2 id="home-compliance">{t("staff.nav.compliance")}</h2>
             <p>{t("staff.home.complianceText")}</p>
+            {urgent !== null ? (
+              <ul className="list">
+                <li className={urgent.refundsOverdue.refunds > 0 ? "alarm" : undefined}>
+                  {t(
+                    `staff.kpis.home.refundsOverdue.${plural(lang, urgent.refundsOverdue.refunds)}`,
+                    { count: urgent.refundsOverdue.refunds },
+                  )}
+                </li>
+                <li>
+                  {t(
+                    `staff.kpis.home.noticesPending.${plural(lang, urgent.noticesPending.notices)}`,
+                    { count: urgent.noticesPending.notices },
+                  )}
+                </li>
+              </ul>
+            ) : null}
             <p>
               <Link to="/staff/conformite">{t("staff.home.complianceLink")}</Link>
             </p>
+            {urgent !== null ? (
+              <ul className="list">
+                <li>
+                  <Link to="/staff/conformite/indicateurs">{t("staff.kpis.home.kpisLink")}</Link>
+                </li>
+                <li>
+                  <Link to="/staff/conformite/acces">{t("staff.kpis.home.accessLink")}</Link>
+                </li>
+              </ul>
+            ) : null}
           </section>
         ) : null}
         {canView(staff.role, "staffList") ? (

@@ -6,7 +6,7 @@ import { requireStaff } from "~/auth/require-staff.server";
 import { STAFF_ACCESS } from "~/auth/staff-access";
 import { ErrorSummary, FormAlert, type FieldErrors } from "~/components/form";
 import { STAFF_TIME_ZONE } from "~/components/staff-frame";
-import { formatDateTime, translate, type MessageKey } from "~/i18n/i18n";
+import { formatDate, formatDateTime, translate, type MessageKey } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
 import { fieldErrors } from "~/routes/public/form-data";
 import { REJECTION_REASONS, parseRejection, type NoticeSubmitted } from "~/domain/notice-rejection";
@@ -55,7 +55,9 @@ export async function loader(args: LoaderFunctionArgs) {
       reference: notice.reference,
       receivedAt: notice.receivedAt,
       status: notice.status,
-      email: notice.email,
+      // Pseudonymised by the retention job (issue #8): "erased" rather than the stand-in address.
+      email: notice.pseudonymisedAt ? null : notice.email,
+      pseudonymisedAt: notice.pseudonymisedAt,
       language: notice.language,
       submitted,
       resolvedAt: notice.resolvedAt,
@@ -167,6 +169,15 @@ export default function StaffNoticeDetail() {
           })}
         </p>
       </div>
+      {notice.pseudonymisedAt ? (
+        <div className="notice" role="note">
+          <p>
+            {t("staff.retention.notice.pseudonymised", {
+              date: formatDate(notice.pseudonymisedAt, lang),
+            })}
+          </p>
+        </div>
+      ) : null}
       <section className="card stack stack--small" aria-labelledby="notice-typed">
         <h2 id="notice-typed">{t("staff.notice.typed")}</h2>
         <dl className="summary-list">
@@ -175,9 +186,12 @@ export default function StaffNoticeDetail() {
             {notice.submitted.firstName} {notice.submitted.lastName}
           </dd>
           <dt>{t("staff.notice.typedReference")}</dt>
-          <dd className="mono">{notice.submitted.reference}</dd>
+          <dd className="mono">
+            {notice.submitted.reference ||
+              (notice.pseudonymisedAt ? t("staff.retention.case.erased") : "")}
+          </dd>
           <dt>{t("staff.field.email")}</dt>
-          <dd>{notice.email}</dd>
+          <dd>{notice.email ?? t("staff.retention.case.erased")}</dd>
           <dt>{t("staff.case.language")}</dt>
           <dd>{t(`language.${notice.language === "en" ? "en" : "fr"}`)}</dd>
         </dl>

@@ -37,6 +37,7 @@ export async function loadStaffCase(db: Db, caseId: string) {
       addressLine1: subscribers.addressLine1,
       postalCode: subscribers.postalCode,
       city: subscribers.city,
+      pseudonymisedAt: subscribers.pseudonymisedAt,
     })
     .from(subscribers)
     .where(eq(subscribers.id, row.subscriberId));
@@ -108,6 +109,7 @@ export async function loadStaffCase(db: Db, caseId: string) {
           sizeBytes: documents.sizeBytes,
           sha256: documents.sha256,
           createdAt: documents.createdAt,
+          purgedAt: documents.purgedAt,
         })
         .from(documents)
         .where(eq(documents.caseId, row.id))

@@ -9,6 +9,7 @@ import {
   subscribers,
 } from "../../../db/schema";
 import type { CaseStatus } from "../../domain/enums";
+import { inCaseSet, type CaseSetFilter } from "../compliance-kpis/case-sets.server";
 import { isUuid } from "../../domain/ids";
 import { parseReference } from "../../domain/identification";
 import { nameKey } from "../../domain/names";
@@ -110,12 +111,19 @@ function matchQuery(db: Db, q: string): SQL | undefined {
 
 export async function searchCases(
   db: Db,
-  input: { q: string; status: CaseStatus | null; cursor: string | null },
+  input: {
+    q: string;
+    status: CaseStatus | null;
+    cursor: string | null;
+    /** Only the cases behind one KPI figure (the compliance KPIs' links). */
+    caseSet?: CaseSetFilter | null;
+  },
 ): Promise<{ rows: CaseSearchRow[]; nextCursor: string | null }> {
   const after = decodeCursor(input.cursor);
   const where = and(
     matchQuery(db, input.q),
     input.status ? eq(cancellationCases.status, input.status) : undefined,
+    input.caseSet ? inCaseSet(cancellationCases.id, input.caseSet) : undefined,
     after
       ? or(
           lt(cancellationCases.receivedAt, after.receivedAt),
