@@ -11,7 +11,8 @@ export default defineConfig({
     setupFiles: ["tests/setup/per-file.ts"],
     pool: "forks",
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Browser journeys on a 2-CPU CI machine running two test files at once take up to ~30 s.
+    testTimeout: 60_000,
     hookTimeout: 120_000,
     // Honest tests: no retries, no focus.
     retry: 0,

@@ -10,7 +10,7 @@ const db = setupTestDatabase();
 const NOW = new Date("2026-11-23T09:30:00Z");
 
 async function seeded() {
-  await seedDemoData(db, { now: NOW, history: false });
+  await seedDemoData(db, { now: NOW, history: false, crowd: false });
   const [operator] = await db.select().from(operators).where(eq(operators.slug, "nebula"));
   const byNumber = async (contractNumber: string) =>
     (await db.select().from(contracts).where(eq(contracts.contractNumber, contractNumber)))[0]!;

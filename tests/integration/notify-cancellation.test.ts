@@ -35,7 +35,7 @@ const meta = { ip: "203.0.113.7", userAgent: "vitest notify" };
 const deps = { db, jobs, secret: SECRET, now: () => NOTIFY_NOW };
 
 async function demoSubscriber(customerNumber: string) {
-  await seedDemoData(db, { now: SEED_NOW, history: false });
+  await seedDemoData(db, { now: SEED_NOW, history: false, crowd: false });
   const [subscriber] = await db
     .select()
     .from(subscribers)
