@@ -262,6 +262,8 @@ export const equipment = pgTable(
     kind: text("kind").$type<(typeof EQUIPMENT_KINDS)[number]>().notNull(),
     model: text("model").notNull(),
     serial: text("serial"),
+    /** The operator's id of this item (the BSS), for idempotent upserts by the API and import. */
+    externalId: text("external_id"),
     mustReturn: boolean("must_return").notNull(),
     nonReturnChargeCents: integer("non_return_charge_cents").notNull().default(0),
     depositCents: integer("deposit_cents").notNull().default(0),
@@ -270,6 +272,7 @@ export const equipment = pgTable(
   },
   (t) => [
     index("equipment_contract_idx").on(t.contractId),
+    uniqueIndex("equipment_external_id_key").on(t.contractId, t.externalId),
     check("equipment_kind_check", oneOf(t.kind, EQUIPMENT_KINDS)),
     check(
       "equipment_amounts_check",
@@ -940,6 +943,7 @@ export const webhookEndpoints = pgTable(
     previousSecretExpiresAt: instant("previous_secret_expires_at"),
     enabled: boolean("enabled").notNull().default(true),
     disabledReason: text("disabled_reason"),
+    disabledAt: instant("disabled_at"),
     consecutiveFailures: integer("consecutive_failures").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -979,6 +983,88 @@ export const webhookDeliveries = pgTable(
     uniqueIndex("webhook_delivery_event_key").on(t.endpointId, t.eventId),
     index("webhook_delivery_status_idx").on(t.status, t.createdAt),
     check("webhook_delivery_status_check", oneOf(t.status, WEBHOOK_DELIVERY_STATUSES)),
+  ],
+);
+
+/** One attempt to deliver a webhook: the delivery log (response code, time, error). */
+export const webhookDeliveryAttempts = pgTable(
+  "webhook_delivery_attempt",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    deliveryId: uuid("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id),
+    attempt: integer("attempt").notNull(),
+    /** `manual` when an admin asked for a redelivery. */
+    trigger: text("trigger").$type<"automatic" | "manual">().notNull().default("automatic"),
+    statusCode: integer("status_code"),
+    durationMs: integer("duration_ms").notNull(),
+    error: text("error"),
+    /** The first characters of the receiver's answer, to help debugging. */
+    responseExcerpt: text("response_excerpt"),
+    attemptedAt: instant("attempted_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("webhook_delivery_attempt_key").on(t.deliveryId, t.attempt),
+    check("webhook_delivery_attempt_trigger_check", sql`${t.trigger} in ('automatic', 'manual')`),
+    check("webhook_delivery_attempt_duration_check", sql`${t.durationMs} >= 0`),
+  ],
+);
+
+/**
+ * A POST of the integration API answered once per (key, Idempotency-Key): a retry with the same
+ * key and the same body gets the stored answer; the same key with another body gets 422.
+ */
+export const apiIdempotencyKeys = pgTable(
+  "api_idempotency_key",
+  {
+    apiKeyId: uuid("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id),
+    key: text("key").notNull(),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    /** SHA-256 of the request body. */
+    requestHash: char("request_hash", { length: 64 }).notNull(),
+    statusCode: integer("status_code").notNull(),
+    responseBody: jsonb("response_body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.apiKeyId, t.key] }),
+    index("api_idempotency_key_created_idx").on(t.createdAt),
+  ],
+);
+
+/** A bulk import of subscribers, contracts, lines and equipment (CSV, from the CLI or admin). */
+export const importRuns = pgTable(
+  "import_run",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    operatorId: uuid("operator_id")
+      .notNull()
+      .references(() => operators.id),
+    source: text("source").$type<"cli" | "upload">().notNull(),
+    fileName: text("file_name").notNull(),
+    status: text("status").$type<"running" | "complete" | "failed">().notNull().default("running"),
+    rowsRead: integer("rows_read").notNull().default(0),
+    rowsCreated: integer("rows_created").notNull().default(0),
+    rowsUpdated: integer("rows_updated").notNull().default(0),
+    rowsUnchanged: integer("rows_unchanged").notNull().default(0),
+    rowsRejected: integer("rows_rejected").notNull().default(0),
+    /** The rejected rows (line number, field, message), the first 1,000. */
+    errors: jsonb("errors")
+      .$type<{ line: number; field: string | null; message: string }[]>()
+      .notNull()
+      .default([]),
+    startedBy: uuid("started_by").references(() => staffUsers.id),
+    startedAt: instant("started_at").notNull().defaultNow(),
+    finishedAt: instant("finished_at"),
+  },
+  (t) => [
+    index("import_run_started_idx").on(t.startedAt),
+    check("import_run_source_check", sql`${t.source} in ('cli', 'upload')`),
+    check("import_run_status_check", sql`${t.status} in ('running', 'complete', 'failed')`),
   ],
 );
 
@@ -1210,6 +1296,8 @@ export type StaffSession = InferSelectModel<typeof staffSessions>;
 export type ApiKey = InferSelectModel<typeof apiKeys>;
 export type WebhookEndpoint = InferSelectModel<typeof webhookEndpoints>;
 export type WebhookDelivery = InferSelectModel<typeof webhookDeliveries>;
+export type WebhookDeliveryAttempt = InferSelectModel<typeof webhookDeliveryAttempts>;
+export type ImportRun = InferSelectModel<typeof importRuns>;
 export type AuditCheckpoint = InferSelectModel<typeof auditCheckpoints>;
 export type AuditCheckpointHead = InferSelectModel<typeof auditCheckpointHeads>;
 export type AuditExport = InferSelectModel<typeof auditExports>;

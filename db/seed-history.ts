@@ -272,6 +272,7 @@ function planLeaver(input: HistoryInput, rows: HistoryRows, n: number, receivedA
   const items: Equipment[] = offer.equipment.map((item, k) => ({
     id: randomUUID(),
     contractId: contract.id,
+    externalId: null,
     kind: item.kind,
     model: item.model,
     serial: `SH${String(n).padStart(6, "0")}${k}`,
