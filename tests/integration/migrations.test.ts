@@ -7,6 +7,7 @@ const fresh = setupOwnDatabase("migrations", { from: "empty" });
 
 const DOMAIN_TABLES = [
   "analytics_refresh",
+  "api_idempotency_key",
   "api_key",
   "audit_checkpoint",
   "audit_checkpoint_head",
@@ -25,6 +26,7 @@ const DOMAIN_TABLES = [
   "equipment",
   "equipment_model_charge",
   "equipment_return",
+  "import_run",
   "line",
   "offer",
   "operator",
@@ -39,6 +41,7 @@ const DOMAIN_TABLES = [
   "survey_weekly_rollup",
   "unmatched_notice",
   "webhook_delivery",
+  "webhook_delivery_attempt",
   "webhook_endpoint",
   "winback_contact_rollup",
   "winback_item",
