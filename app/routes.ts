@@ -63,11 +63,25 @@ export default [
     route(S.staffNew.path, "routes/staff/staff-new.tsx"),
     route(S.staffEdit.path, "routes/staff/staff-edit.tsx"),
     route(S.winbackSettings.path, "routes/staff/settings-winback.tsx"),
+    route(S.apiKeys.path, "routes/staff/settings-api-keys.tsx"),
+    route(S.apiKeyRevoke.path, "routes/staff/settings-api-key-revoke.tsx"),
+    route(S.webhookSettings.path, "routes/staff/settings-webhooks.tsx"),
+    route(S.contractImport.path, "routes/staff/settings-import.tsx"),
+    route(S.webhookEndpoint.path, "routes/staff/settings-webhook.tsx"),
     route(S.winbackOffer.path, "routes/staff/settings-winback-offer.tsx"),
   ]),
 
   // Integration API (API key, no cookies): carriers report where return parcels are
   route("api/v1/carrier-events", "routes/api/carrier-events.ts"),
+  // … and the operator's BSS: contracts in, cases and their events out, refunds paid or failed
+  route("api/v1/contracts/:externalId", "routes/api/v1/contracts.ts"),
+  route("api/v1/cases", "routes/api/v1/cases.ts"),
+  route("api/v1/cases/:reference", "routes/api/v1/case-detail.ts"),
+  route("api/v1/cases/:reference/events", "routes/api/v1/case-events.ts"),
+  route("api/v1/refund-events", "routes/api/v1/refund-events.ts"),
+  // The API's OpenAPI 3.1 document and its readable reference (no key needed)
+  route("api/v1/openapi.json", "routes/api/v1/openapi-json.ts"),
+  route("api/v1/docs", "routes/api/v1/docs.tsx"),
 
   // Development mailbox (only without SMTP_URL): the emails a newcomer's portal sends
   route("dev/mailbox", "routes/dev/mailbox.tsx"),

@@ -965,7 +965,10 @@ export const webhookDeliveries = pgTable(
       .notNull()
       .references(() => webhookEndpoints.id),
     eventId: uuid("event_id").notNull(),
-    eventType: text("event_type").$type<(typeof WEBHOOK_EVENT_TYPES)[number]>().notNull(),
+    /** A subscribed type, or `webhook.test` for the admin's test event (no check constraint). */
+    eventType: text("event_type")
+      .$type<(typeof WEBHOOK_EVENT_TYPES)[number] | "webhook.test">()
+      .notNull(),
     payload: jsonb("payload").notNull(),
     status: text("status")
       .$type<(typeof WEBHOOK_DELIVERY_STATUSES)[number]>()

@@ -417,6 +417,46 @@ export const AuditEventSchema = z.discriminatedUnion("type", [
       changedStreams: z.int().min(0),
     }),
   }),
+  // Admin created, edited, disabled, enabled a webhook endpoint, rotated or revealed its secret;
+  // or the delivery worker disabled it after a day of failures (stream `settings:webhooks`).
+  // The endpoint's URL and description stay out of the chain (a URL may carry a token).
+  z.object({
+    type: z.literal("webhook.endpoint_changed"),
+    data: z.strictObject({
+      endpointId: z.uuid(),
+      action: z.enum([
+        "created",
+        "edited",
+        "disabled",
+        "enabled",
+        "secret_rotated",
+        "secret_revealed",
+        "auto_disabled",
+      ]),
+      eventTypes: z.array(z.string().max(40)),
+      enabled: z.boolean(),
+      consecutiveFailures: z.int().min(0).optional(),
+    }),
+  }),
+  // Admin sent a test event to an endpoint or redelivered a delivery (stream `settings:webhooks`).
+  z.object({
+    type: z.literal("webhook.delivery_requested"),
+    data: z.strictObject({
+      endpointId: z.uuid(),
+      deliveryId: z.uuid(),
+      kind: z.enum(["test", "redeliver"]),
+    }),
+  }),
+  // Admin created or revoked an API key (stream `settings:api`). No key material, not even its
+  // prefix, and not its name (typed by a person): the id and the scopes only.
+  z.object({
+    type: z.literal("api_key.created"),
+    data: z.strictObject({ apiKeyId: z.uuid(), scopes: z.array(z.string().max(40)).min(1) }),
+  }),
+  z.object({
+    type: z.literal("api_key.revoked"),
+    data: z.strictObject({ apiKeyId: z.uuid() }),
+  }),
   // The demo data were (re)created (stream `system`).
   z.object({
     type: z.literal("system.seeded"),
@@ -442,6 +482,32 @@ export const AuditEventSchema = z.discriminatedUnion("type", [
       }),
       rows: z.int().min(0),
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  }),
+  // The operator's BSS created or changed one contract (integration API or bulk import; stream
+  // `contract:<id>`): external ids and counts only, which parts changed, never the values.
+  z.object({
+    type: z.literal("integration.contract_upserted"),
+    data: z.strictObject({
+      contractId: z.uuid(),
+      subscriberId: z.uuid(),
+      contractExternalId: Ref,
+      subscriberExternalId: Ref,
+      outcome: z.enum(["created", "updated"]),
+      source: z.enum(["api", "import"]),
+      importRunId: z.uuid().nullable(),
+      changed: z.array(z.enum(["subscriber", "contract", "lines", "equipment"])),
+      lines: z.strictObject({
+        added: z.int().min(0),
+        removed: z.int().min(0),
+        kept: z.int().min(0),
+      }),
+      equipment: z.strictObject({
+        added: z.int().min(0),
+        changed: z.int().min(0),
+        removed: z.int().min(0),
+        kept: z.int().min(0),
+      }),
     }),
   }),
 ]);

@@ -2,6 +2,7 @@ import { hash } from "node:crypto";
 import { desc, eq, sql } from "drizzle-orm";
 import type { Queryable } from "../../db/client";
 import { auditEvents, type AuditEventRow } from "../../db/schema";
+import { queueWebhookDeliveries } from "../services/webhooks/outbox.server";
 import { canonicalJson } from "./canonical";
 import {
   AuditEventSchema,
@@ -140,6 +141,8 @@ export async function recordEvent<T extends AuditEventType>(
       })
       .returning();
     if (row === undefined) throw new Error("audit event insert returned no row");
+    // Webhooks for the events an operator's IT subscribes to, in this same transaction.
+    await queueWebhookDeliveries(tx, { event: parsed, caseId, occurredAt: fields.occurredAt });
     return row;
   });
 }

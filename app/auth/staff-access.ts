@@ -125,6 +125,18 @@ export const STAFF_ACCESS = {
   staffList: { path: "staff/comptes", view: ["admin"], act: NOBODY },
   staffNew: { path: "staff/comptes/nouveau", view: ["admin"], act: ["admin"] },
   staffEdit: { path: "staff/comptes/:staffId", view: ["admin"], act: ["admin"] },
+  // Webhooks (issue #9): endpoints, their secrets and delivery log are admin's alone.
+  webhookSettings: { path: "staff/reglages/webhooks", view: ["admin"], act: ["admin"] },
+  webhookEndpoint: {
+    path: "staff/reglages/webhooks/:endpointId",
+    view: ["admin"],
+    act: ["admin"],
+  },
+  // API keys of the integrations (issue #9): admin's alone; a new key is shown once.
+  apiKeys: { path: "staff/reglages/api", view: ["admin"], act: ["admin"] },
+  apiKeyRevoke: { path: "staff/reglages/api/:apiKeyId/revoquer", view: ["admin"], act: ["admin"] },
+  // Bulk contract import from the BSS's CSV (issue #9): admin's alone.
+  contractImport: { path: "staff/reglages/import", view: ["admin"], act: ["admin"] },
   // Retention settings: admin changes them, compliance reads them.
   winbackSettings: {
     path: "staff/reglages/reconquete",

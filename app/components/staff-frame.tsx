@@ -21,6 +21,9 @@ const NAV: { page: StaffPage; label: MessageKey }[] = [
   { page: "compliance", label: "staff.nav.compliance" },
   { page: "staffList", label: "staff.nav.staff" },
   { page: "winbackSettings", label: "staff.winbackSettings.nav" },
+  { page: "apiKeys", label: "staff.apiKeys.nav" },
+  { page: "webhookSettings", label: "staff.webhooks.nav" },
+  { page: "contractImport", label: "staff.import.nav" },
 ];
 
 /** The back office's frame: navigation by role, who is signed in, sign-out. */

@@ -81,6 +81,20 @@ export const jobCatalogue = {
   // Every hour at minute 5 (and at start if none in the last hour): sign a checkpoint over every
   // audit chain's head (decision 009). A refused checkpoint (events deleted) is logged, not retried.
   "audit.checkpoint": defineJob(z.strictObject({}), { retryLimit: 3, retryDelaySeconds: 60 }),
+  // POST one webhook delivery (signed). A failed attempt is logged and the next one enqueued by
+  // the worker itself (its own 3-day schedule), so pg-boss retries only unexpected errors.
+  "webhook.deliver": defineJob(
+    z.strictObject({ deliveryId: z.uuid(), trigger: z.enum(["automatic", "manual"]) }),
+    { retryLimit: 3, retryDelaySeconds: 60 },
+  ),
+  // Email every admin that an endpoint was disabled after failing for a day.
+  "webhook.notify-disabled": defineJob(z.strictObject({ endpointId: z.uuid() }), {
+    retryLimit: 10,
+    retryDelaySeconds: 30,
+  }),
+  // Every minute: queue the first attempt of deliveries recorded without a job queue at hand
+  // (command-line tools); the job id is the delivery id, so nothing is sent twice.
+  "webhooks.sweep": defineJob(z.strictObject({}), { retryLimit: 1, retryDelaySeconds: 60 }),
   // Removes expired staff sessions and password-reset links (hourly).
   "maintenance.purge-expired": defineJob(z.strictObject({}), {
     retryLimit: 3,

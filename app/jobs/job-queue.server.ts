@@ -136,6 +136,29 @@ export class JobQueue<C extends JobCatalogue> {
     return id;
   }
 
+  /**
+   * Enqueue a job with a chosen id (a uuid): a second enqueue of the same id is a no-op (false),
+   * so a sweep can re-enqueue work that may already be queued without doubling it.
+   */
+  async enqueueOnce<N extends keyof C & string>(
+    db: Queryable,
+    name: N,
+    data: JobData<C, N>,
+    id: string,
+  ): Promise<boolean> {
+    const definition = this.definition(name);
+    const payload = definition.schema.parse(data) as object;
+    const created = await this.boss.send(name, payload, {
+      db: executorFor(db),
+      id,
+      retryLimit: definition.retryLimit,
+      retryDelay: this.retryDelayOverride ?? definition.retryDelaySeconds,
+      retryBackoff: true,
+      retentionDays: 30,
+    });
+    return created !== null;
+  }
+
   /** Registers a worker. A thrown error fails the attempt; pg-boss retries it with backoff. */
   async work<N extends keyof C & string>(
     name: N,

@@ -1,4 +1,5 @@
 import { lt } from "drizzle-orm";
+import type postgres from "postgres";
 import type { Db } from "../../db/client";
 import {
   checkpointTakenSince,
@@ -13,6 +14,7 @@ import type { Mailer } from "../mail/mailer.server";
 import { ensureTerminationLetter } from "../services/ensure-termination-letter.server";
 import { refreshAnalytics } from "../services/analytics/refresh-analytics.server";
 import { applyRetention } from "../services/retention/apply-retention.server";
+import { purgeExpiredIdempotencyKeys } from "../services/api/idempotency-keys.server";
 import { markCasesEffective } from "../services/mark-cases-effective.server";
 import { checkReturnDeadlines } from "../services/returns/check-return-deadlines.server";
 import { ensureReturnLabel } from "../services/returns/ensure-return-label.server";
@@ -20,6 +22,12 @@ import { sendEmail } from "../services/send-email.server";
 import { sendStaffLink } from "../services/staff/send-staff-link.server";
 import { expireWinbackItems } from "../services/winback/actions.server";
 import { winbackEmailStillWanted } from "../services/winback/email-values.server";
+import { deliverWebhook } from "../services/webhooks/deliver-webhook.server";
+import { notifyEndpointDisabled } from "../services/webhooks/notify-endpoint-disabled.server";
+import {
+  listenForWebhookDeliveries,
+  sweepWebhookDeliveries,
+} from "../services/webhooks/outbox.server";
 import type { AppJobCatalogue } from "./catalogue";
 import type { JobQueue } from "./job-queue.server";
 
@@ -152,6 +160,36 @@ export async function registerWorkers(
   if (!(await checkpointTakenSince(db, new Date(Date.now() - 60 * 60 * 1000))))
     await jobs.enqueue(db, "audit.checkpoint", {});
 
+  // Webhooks (issue #9): first attempts are queued when a delivery commits (LISTEN), retries by
+  // the deliver worker itself, and a sweep every minute catches what a reconnection missed.
+  await listenForWebhookDeliveries({
+    sql: (db as Db & { $client: postgres.Sql }).$client,
+    db,
+    jobs,
+    onError: (error) => logger.error({ err: error }, "webhook sweep failed"),
+  });
+  const webhookDeps = {
+    db,
+    jobs,
+    logger,
+    baseDelaySeconds: env.JOB_RETRY_DELAY_SECONDS ?? 60,
+  };
+  await jobs.work(
+    "webhook.deliver",
+    async (input) => {
+      await deliverWebhook(webhookDeps, input);
+    },
+    { concurrency: 2 },
+  );
+  await jobs.work("webhook.notify-disabled", async (input) => {
+    await notifyEndpointDisabled(deps, input);
+  });
+  await jobs.work("webhooks.sweep", async () => {
+    const queued = await sweepWebhookDeliveries(db, jobs);
+    if (queued > 0) logger.info({ queued }, "webhook deliveries queued by the sweep");
+  });
+  await jobs.boss.schedule("webhooks.sweep", "* * * * *", {}, { tz: "Europe/Paris" });
+
   await jobs.work("maintenance.purge-expired", async () => {
     const now = new Date();
     const sessions = await db
@@ -162,7 +200,11 @@ export async function registerWorkers(
       .delete(staffPasswordResets)
       .where(lt(staffPasswordResets.expiresAt, now))
       .returning({ id: staffPasswordResets.tokenHash });
-    logger.info({ sessions: sessions.length, resets: resets.length }, "expired sessions purged");
+    const idempotencyKeys = await purgeExpiredIdempotencyKeys(db, now);
+    logger.info(
+      { sessions: sessions.length, resets: resets.length, idempotencyKeys },
+      "expired sessions purged",
+    );
   });
   await jobs.boss.schedule("maintenance.purge-expired", "17 * * * *", {}, { tz: "Europe/Paris" });
 }

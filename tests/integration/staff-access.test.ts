@@ -1,6 +1,7 @@
 import type { RouteConfigEntry } from "@remix-run/route-config";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../../app/auth/api-keys.server";
 import { STAFF_ACCESS, STAFF_PUBLIC_PATHS, type StaffAccess } from "../../app/auth/staff-access";
 import { ANALYTICS_CHARTS } from "../../app/domain/analytics";
 import { COMPLIANCE_KPIS } from "../../app/domain/compliance-kpis";
@@ -17,6 +18,7 @@ import {
   refunds,
   staffUsers,
   unmatchedNotices,
+  webhookEndpoints,
   winbackItems,
 } from "../../db/schema";
 import { insertWinbackItem } from "../factories/winback";
@@ -158,6 +160,21 @@ beforeAll(async () => {
     });
     params.itemId = made.item.id;
   }
+  // A webhook endpoint (the demo data have none).
+  const [endpoint] = await db
+    .insert(webhookEndpoints)
+    .values({
+      url: "https://it.example.com/hooks",
+      eventTypes: ["case.notified"],
+      secret: "whsec_staff-access-test",
+      enabled: false,
+    })
+    .returning({ id: webhookEndpoints.id });
+  params.endpointId = endpoint!.id;
+  // An API key to revoke (the confirmation page).
+  params.apiKeyId = (
+    await createApiKey(db, { name: "Staff access test", scopes: ["cases:read"], createdBy: null })
+  ).id;
   for (const role of STAFF_ROLES) cookies[role] = await signIn(app.url, EMAILS[role]);
 });
 

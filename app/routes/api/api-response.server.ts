@@ -8,9 +8,14 @@ export const API_ERROR_STATUS = {
   unauthorized: 401,
   insufficient_scope: 403,
   unknown_return: 404,
+  not_found: 404,
   method_not_allowed: 405,
   duplicate_event: 409,
   return_closed: 409,
+  refund_refused: 409,
+  conflict: 409,
+  invalid_idempotency_key: 400,
+  idempotency_key_reused: 422,
   unsupported_media_type: 415,
   malformed_json: 400,
   invalid_field: 422,
@@ -31,15 +36,20 @@ export function apiJson(body: unknown, init: { status?: number; headers?: Header
   return Response.json(body, { status: init.status ?? 200, headers });
 }
 
+/** The body of an error answer (kept apart so that idempotent answers can store it). */
+export function apiErrorBody(code: ApiErrorCode, message: string, field?: string): ApiErrorBody {
+  return { error: { code, message, ...(field === undefined ? {} : { field }) } };
+}
+
 export function apiError(
   code: ApiErrorCode,
   message: string,
   options: { field?: string; headers?: HeadersInit } = {},
 ): Response {
-  const body: ApiErrorBody = {
-    error: { code, message, ...(options.field === undefined ? {} : { field: options.field }) },
-  };
-  return apiJson(body, { status: API_ERROR_STATUS[code], headers: options.headers });
+  return apiJson(apiErrorBody(code, message, options.field), {
+    status: API_ERROR_STATUS[code],
+    headers: options.headers,
+  });
 }
 
 /** 422 for the first problem zod found, naming the field (`occurredAt`, `items.0.id`). */

@@ -1,25 +1,16 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { authenticateApiKey } from "~/auth/api-keys.server";
-import { consumeLimits } from "~/auth/rate-limit.server";
 import { CARRIER_EVENT_KINDS } from "~/domain/enums";
 import { recordCarrierEvent } from "~/services/returns/record-carrier-event.server";
-import {
-  apiError,
-  apiJson,
-  invalidFieldError,
-  methodNotAllowed,
-  readJsonBody,
-} from "./api-response.server";
+import { invalidFieldError, methodNotAllowed, readJsonBody } from "./api-response.server";
+import { fail, guardApiRequest, ok, runIdempotent } from "./api-v1.server";
 
 // POST /api/v1/carrier-events — a carrier or the operator's BSS reports where a return parcel
 // is (handed in, in transit, delivered). Authenticated by an API key with `returns:write`;
-// exempt from the cookie CSRF check (server/app.ts, decision 004).
+// exempt from the cookie CSRF check (server/app.ts, decision 004). Idempotency-Key honoured.
 
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
-const REALM = 'Bearer realm="easy-exit"';
-
-const CarrierEventBodySchema = z.strictObject({
+export const CarrierEventBodySchema = z.strictObject({
   eventId: z.string().min(1).max(100),
   returnNumber: z.string().trim().min(1).max(40),
   kind: z.enum(CARRIER_EVENT_KINDS),
@@ -40,31 +31,8 @@ export function loader(): Response {
 
 export async function action({ request, context }: ActionFunctionArgs): Promise<Response> {
   if (request.method !== "POST") return methodNotAllowed(["POST"]);
-
-  const authorization = request.headers.get("authorization");
-  const auth = await authenticateApiKey(context.db, authorization, "returns:write");
-  if (!auth.ok && auth.code === "unauthorized") {
-    return apiError("unauthorized", "A valid API key is required: Authorization: Bearer <key>.", {
-      headers: {
-        "WWW-Authenticate": authorization === null ? REALM : `${REALM}, error="invalid_token"`,
-      },
-    });
-  }
-  if (!auth.ok) {
-    return apiError("insufficient_scope", "This API key does not have the returns:write scope.", {
-      headers: {
-        "WWW-Authenticate": `${REALM}, error="insufficient_scope", scope="returns:write"`,
-      },
-    });
-  }
-  const limit = await consumeLimits(context.db, [{ name: "apiByKey", key: auth.key.id }]);
-  if (!limit.ok) {
-    return apiError(
-      "rate_limited",
-      `Too many requests with this key: try again in ${limit.retryAfterSeconds} seconds.`,
-      { headers: { "Retry-After": String(limit.retryAfterSeconds) } },
-    );
-  }
+  const guard = await guardApiRequest(request, context, "returns:write");
+  if (!guard.ok) return guard.response;
 
   const read = await readJsonBody(request);
   if (!read.ok) return read.response;
@@ -72,44 +40,58 @@ export async function action({ request, context }: ActionFunctionArgs): Promise<
   if (!parsed.success) return invalidFieldError(parsed.error);
   const body = parsed.data;
 
-  const result = await recordCarrierEvent(
+  return runIdempotent(
     context.db,
-    {
-      returnNumber: body.returnNumber,
-      kind: body.kind,
-      occurredAt: new Date(body.occurredAt),
-      carrier: body.carrier ?? null,
-      trackingNumber: body.trackingNumber ?? null,
-      location: body.location ?? null,
-      externalId: body.eventId,
-      source: "api",
-    },
-    { type: "integration", id: auth.key.id },
-    context.requestMeta,
-  );
-  switch (result.kind) {
-    case "recorded":
-      context.logger.info(
-        { carrierEventId: result.carrierEventId, apiKeyId: auth.key.id, status: result.status },
-        "carrier event recorded",
-      );
-      return apiJson(
+    { request, apiKeyId: guard.key.id, body: read.body },
+    async (tx) => {
+      const result = await recordCarrierEvent(
+        tx,
         {
-          carrierEventId: result.carrierEventId,
-          returnNumber: result.returnNumber,
-          status: result.status,
+          returnNumber: body.returnNumber,
+          kind: body.kind,
+          occurredAt: new Date(body.occurredAt),
+          carrier: body.carrier ?? null,
+          trackingNumber: body.trackingNumber ?? null,
+          location: body.location ?? null,
+          externalId: body.eventId,
+          source: "api",
         },
-        { status: 201 },
+        { type: "integration", id: guard.key.id },
+        context.requestMeta,
       );
-    case "unknown_return":
-      return apiError("unknown_return", "No return has this number.", { field: "returnNumber" });
-    case "duplicate":
-      return apiError("duplicate_event", "An event with this eventId was already recorded.", {
-        field: "eventId",
-      });
-    case "return_closed":
-      return apiError("return_closed", "This return was cancelled: it takes no more events.", {
-        field: "returnNumber",
-      });
-  }
+      switch (result.kind) {
+        case "recorded":
+          context.logger.info(
+            {
+              carrierEventId: result.carrierEventId,
+              apiKeyId: guard.key.id,
+              status: result.status,
+            },
+            "carrier event recorded",
+          );
+          return ok(
+            {
+              carrierEventId: result.carrierEventId,
+              returnNumber: result.returnNumber,
+              status: result.status,
+            },
+            201,
+          );
+        case "unknown_return":
+          return fail("unknown_return", "No return has this number.", "returnNumber");
+        case "duplicate":
+          return fail(
+            "duplicate_event",
+            "An event with this eventId was already recorded.",
+            "eventId",
+          );
+        case "return_closed":
+          return fail(
+            "return_closed",
+            "This return was cancelled: it takes no more events.",
+            "returnNumber",
+          );
+      }
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import type { Queryable } from "../../../db/client";
 import { carrierEvents, equipmentReturns } from "../../../db/schema";
 import type { Actor, RequestMeta } from "../../audit/events";
 import { recordEvent } from "../../audit/record-event.server";
@@ -35,7 +35,7 @@ export type CarrierEventResult =
  * changing the status; a cancelled return (withdrawn case) takes none.
  */
 export async function recordCarrierEvent(
-  db: Db,
+  db: Queryable,
   input: CarrierEventInput,
   actor: Actor,
   meta: RequestMeta,

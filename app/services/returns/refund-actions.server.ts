@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import type { Db } from "../../../db/client";
+import type { Queryable } from "../../../db/client";
 import { cancellationCases, refunds, type Refund } from "../../../db/schema";
 import type { Actor, RequestMeta } from "../../audit/events";
 import { recordEvent } from "../../audit/record-event.server";
@@ -42,7 +42,7 @@ const TARGET: Record<RefundAction["kind"], RefundStatus> = {
  * legal clock of an advance payment or credit balance when the last invoice is paid.
  */
 export async function applyRefundAction(
-  deps: { db: Db; jobs: JobQueue<AppJobCatalogue> },
+  deps: { db: Queryable; jobs: JobQueue<AppJobCatalogue> },
   input: { refundId: string; action: RefundAction; actor: Actor; meta: RequestMeta; now?: Date },
 ): Promise<RefundActionResult> {
   const now = input.now ?? new Date();
