@@ -3,7 +3,7 @@ import { expectAccessible, setupPortalInBrowser } from "./harness";
 
 const app = setupPortalInBrowser("e2e_home");
 
-describe("home page", { timeout: 30_000 }, () => {
+describe("home page", () => {
   it("greets in French with « Résilier votre contrat » in the header, accessible, without JavaScript", async () => {
     const page = await app.newPage({ javaScript: false });
     const response = await page.goto(app.url("/"));

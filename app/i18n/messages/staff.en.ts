@@ -1000,7 +1000,7 @@ export const staffEn: Record<StaffMessageKey, string> = {
   "staff.event.winback.claimed": "Win-back item claimed or released",
   "staff.event.winback.contact_logged": "Contact attempt logged",
   "staff.event.winback.closed": "Win-back item closed",
-  "staff.winback.queueMetaTitle": "Win-back — {operator} back office",
+  "staff.winback.queueMetaTitle": "Win-back — {operator} staff back office",
   "staff.winback.queueTitle": "Win-back",
   "staff.winback.queueLead":
     "Former subscribers who agreed to be contacted. Contact them only on the channel and within the time window they chose.",
@@ -1080,7 +1080,7 @@ export const staffEn: Record<StaffMessageKey, string> = {
   "staff.winback.sla.met": "Made on time",
   "staff.winback.sla.metLate": "Made {duration} late",
   "staff.winback.sla.dueAt": "due {time}",
-  "staff.winback.itemMetaTitle": "Win-back {reference} — {operator} back office",
+  "staff.winback.itemMetaTitle": "Win-back {reference} — {operator} staff back office",
   "staff.winback.back": "← Win-back queue",
   "staff.winback.closedOn": "Item closed on {date}: {status}.",
   "staff.winback.closedOffer": "Offer: {offer}.",
@@ -1221,7 +1221,7 @@ export const staffEn: Record<StaffMessageKey, string> = {
   "staff.winback.error.staleForm": "The form is incomplete. Reload the page and try again.",
   // Audit trail exports (issue #8, engineer 2): /staff/conformite/exports and its downloads.
   "staff.event.audit.exported": "Audit trail exported",
-  "staff.auditExport.metaTitle": "Audit trail exports — {operator} back office",
+  "staff.auditExport.metaTitle": "Audit trail exports — {operator} staff back office",
   "staff.auditExport.title": "Audit trail exports",
   "staff.auditExport.lead":
     "Download the events of the audit trail as CSV or JSON Lines. Each export has a signed manifest with which a third party (a regulator, a court) can verify it using the public key alone.",
@@ -1306,7 +1306,7 @@ export const staffEn: Record<StaffMessageKey, string> = {
   "staff.auditExport.error.actorId":
     "The actor id may only hold letters, digits and : . @ - _ (at most 120 characters).",
   // Issue #8 — data retention (/staff/conformite/conservation)
-  "staff.retention.metaTitle": "Data retention — {operator} back office",
+  "staff.retention.metaTitle": "Data retention — {operator} staff back office",
   "staff.retention.title": "Data retention",
   "staff.retention.lead":
     "How long former subscribers' personal data are kept, what the nightly job pseudonymised, and what falls due next. You can change the periods.",
@@ -1385,7 +1385,7 @@ export const staffEn: Record<StaffMessageKey, string> = {
   "staff.event.retention.applied": "Data-retention job run",
   "staff.event.retention.policy_changed": "Retention policy changed",
   // Compliance KPIs and the staff access log (issue #8, engineer 4).
-  "staff.kpis.metaTitle": "Legal-deadline KPIs — {operator} team area",
+  "staff.kpis.metaTitle": "Legal-deadline KPIs — {operator} staff back office",
   "staff.kpis.title": "Legal-deadline KPIs",
   "staff.kpis.lead":
     "The deadlines the law sets, measured on the audit trail and the cases: each figure with its definition, its day-by-day data as CSV and the list of the cases it counts.",
@@ -1594,7 +1594,7 @@ export const staffEn: Record<StaffMessageKey, string> = {
   "staff.kpis.home.noticesPending.other": "{count} notices waiting to be matched",
   "staff.kpis.home.kpisLink": "Legal-deadline KPIs",
   "staff.kpis.home.accessLink": "Staff access log",
-  "staff.accessLog.metaTitle": "Staff access log — {operator} team area",
+  "staff.accessLog.metaTitle": "Staff access log — {operator} staff back office",
   "staff.accessLog.title": "Staff access log",
   "staff.accessLog.lead":
     "Who in the team viewed or exported what: cases, notices, documents, audit trail exports, KPIs. Newest first; your own viewing of this page is in it too.",
