@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, inject } from "vitest";
-import { createDatabaseClient, type DatabaseClient, type Db } from "../../db/client";
+import { createDatabaseClient, type Db } from "../../db/client";
 import { truncateAppTables } from "../../db/seed";
 import { createLogger } from "../../app/config/logger.server";
 import { jobCatalogue, type AppJobCatalogue } from "../../app/jobs/catalogue";
@@ -17,7 +17,7 @@ export function workerDatabaseUrl(): string {
  * Call at the top of a test file that touches the database: returns a drizzle handle on the
  * worker's database, empties every table before each test, and closes the pool after the file.
  */
-export function setupTestDatabase(): Db & { $client: DatabaseClient } {
+export function setupTestDatabase(): Db {
   const client = createDatabaseClient(workerDatabaseUrl(), { max: 20 });
   beforeEach(async () => {
     await truncateAppTables(client.db);
@@ -25,7 +25,7 @@ export function setupTestDatabase(): Db & { $client: DatabaseClient } {
   afterAll(async () => {
     await client.close();
   });
-  return Object.assign(client.db, { $client: client });
+  return client.db;
 }
 
 /**

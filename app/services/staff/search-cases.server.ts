@@ -13,6 +13,9 @@ import { inCaseSet, type CaseSetFilter } from "../compliance-kpis/case-sets.serv
 import { isUuid } from "../../domain/ids";
 import { parseReference } from "../../domain/identification";
 import { nameKey } from "../../domain/names";
+import { normaliseReference, REFERENCE_ALPHABET } from "../../domain/reference";
+
+const CASE_REFERENCE = new RegExp(`^RX-[${REFERENCE_ALPHABET}]{4}-[${REFERENCE_ALPHABET}]{4}$`);
 
 export const PAGE_SIZE = 25;
 
@@ -73,6 +76,10 @@ function matchQuery(db: Db, q: string): SQL | undefined {
     );
   }
   const conditions: SQL[] = [];
+  // A case reference may have no digit at all (RX-DYXC-CJFF): recognised by its shape.
+  const caseReference = normaliseReference(trimmed);
+  if (CASE_REFERENCE.test(caseReference))
+    conditions.push(eq(cancellationCases.reference, caseReference));
   if (reference && /\d/.test(reference.value)) {
     conditions.push(
       eq(cancellationCases.reference, reference.value),
