@@ -104,6 +104,41 @@ function headerRow(cells: string[]): Row {
 const measuredHeights = new Map<string, number>();
 const MEASURED_HEIGHTS_MAX = 5_000;
 
+/**
+ * The footer of every page, drawn once the body is laid out (pages buffered): a rule, `left` and
+ * the page number `right(page, pages)`, tagged as a pagination artifact for PDF/A.
+ */
+export function drawPageFooters(
+  doc: PDFKit.PDFDocument,
+  left: string,
+  right: (page: number, pages: number) => string,
+): void {
+  const { start, count } = doc.bufferedPageRange();
+  for (let index = start; index < start + count; index += 1) {
+    doc.switchToPage(index);
+    // The footer sits below the bottom margin: without this pdfkit would start a new page.
+    doc.page.margins.bottom = 0;
+    doc.markContent("Artifact", { type: "Pagination" });
+    doc
+      .moveTo(MARGIN.left, FOOTER_TOP)
+      .lineTo(PAGE_WIDTH - MARGIN.right, FOOTER_TOP)
+      .lineWidth(0.5)
+      .strokeColor(COLOR.rule)
+      .stroke();
+    const options = { lineBreak: false, width: CONTENT_WIDTH } as const;
+    doc
+      .font("regular")
+      .fontSize(SIZE.small)
+      .fillColor(COLOR.muted)
+      .text(left, MARGIN.left, FOOTER_TOP + 6, options)
+      .text(right(index - start + 1, count), MARGIN.left, FOOTER_TOP + 6, {
+        ...options,
+        align: "right",
+      });
+    doc.endMarkedContent();
+  }
+}
+
 export class Layout {
   constructor(readonly doc: PDFKit.PDFDocument) {}
 

@@ -10,15 +10,14 @@ import { formats, type Formats } from "./pdf-formats";
 import {
   COLOR,
   CONTENT_WIDTH,
-  FOOTER_TOP,
   Layout,
   MARGIN,
   PAGE_WIDTH,
-  SIZE,
   type Block,
   type Column,
   type Row,
   type TextStyle,
+  drawPageFooters,
 } from "./pdf-layout";
 
 // The evidence summary (summary.pdf of a case's evidence pack, issue #8): what happened and when,
@@ -303,40 +302,11 @@ function howToCheck(data: EvidenceSummaryData, t: EvidenceSummaryText): Block[] 
 
 /** "Operator — evidence pack RX-…" and "1/3" at the foot of every page, as pagination artifacts. */
 function footers(doc: PDFKit.PDFDocument, data: EvidenceSummaryData, t: EvidenceSummaryText) {
-  const { start, count } = doc.bufferedPageRange();
-  for (let index = start; index < start + count; index += 1) {
-    doc.switchToPage(index);
-    // The footer sits below the bottom margin: without this pdfkit would start a new page.
-    doc.page.margins.bottom = 0;
-    doc.markContent("Artifact", { type: "Pagination" });
-    doc
-      .moveTo(MARGIN.left, FOOTER_TOP)
-      .lineTo(PAGE_WIDTH - MARGIN.right, FOOTER_TOP)
-      .lineWidth(0.5)
-      .strokeColor(COLOR.rule)
-      .stroke();
-    const options = { lineBreak: false, width: CONTENT_WIDTH } as const;
-    doc
-      .font("regular")
-      .fontSize(SIZE.small)
-      .fillColor(COLOR.muted)
-      .text(
-        t("footer.reference", {
-          operator: data.operator.legalName,
-          reference: data.case.reference,
-        }),
-        MARGIN.left,
-        FOOTER_TOP + 6,
-        options,
-      )
-      .text(
-        t("footer.page", { page: String(index - start + 1), pages: String(count) }),
-        MARGIN.left,
-        FOOTER_TOP + 6,
-        { ...options, align: "right" },
-      );
-    doc.endMarkedContent();
-  }
+  drawPageFooters(
+    doc,
+    t("footer.reference", { operator: data.operator.legalName, reference: data.case.reference }),
+    (page, pages) => t("footer.page", { page: String(page), pages: String(pages) }),
+  );
 }
 
 export async function renderEvidenceSummary(data: EvidenceSummaryData): Promise<Buffer> {

@@ -9,7 +9,6 @@ import { formats, type Formats } from "./pdf-formats";
 import {
   COLOR,
   CONTENT_WIDTH,
-  FOOTER_TOP,
   Layout,
   MARGIN,
   PAGE_WIDTH,
@@ -20,6 +19,7 @@ import {
   type Row,
   type Struct,
   type TextStyle,
+  drawPageFooters,
 } from "./pdf-layout";
 
 // The termination letter (acknowledgment of a cancellation, LEGAL.md "Acknowledgment"): A4,
@@ -408,37 +408,11 @@ function closing(data: TerminationLetterData, t: LetterText): Block[] {
 /** "Operator — case RX-…" and "1/2" at the foot of every page, as pagination artifacts. */
 function footers(ctx: Context): void {
   const { data, t, doc } = ctx;
-  const { start, count } = doc.bufferedPageRange();
-  for (let index = start; index < start + count; index += 1) {
-    doc.switchToPage(index);
-    // The footer sits below the bottom margin: without this pdfkit would start a new page.
-    doc.page.margins.bottom = 0;
-    doc.markContent("Artifact", { type: "Pagination" });
-    doc
-      .moveTo(MARGIN.left, FOOTER_TOP)
-      .lineTo(PAGE_WIDTH - MARGIN.right, FOOTER_TOP)
-      .lineWidth(0.5)
-      .strokeColor(COLOR.rule)
-      .stroke();
-    const options = { lineBreak: false, width: CONTENT_WIDTH } as const;
-    doc
-      .font("regular")
-      .fontSize(SIZE.small)
-      .fillColor(COLOR.muted)
-      .text(
-        t("footer.reference", { operator: data.operator.legalName, reference: data.caseReference }),
-        MARGIN.left,
-        FOOTER_TOP + 6,
-        options,
-      )
-      .text(
-        t("footer.page", { page: String(index - start + 1), pages: String(count) }),
-        MARGIN.left,
-        FOOTER_TOP + 6,
-        { ...options, align: "right" },
-      );
-    doc.endMarkedContent();
-  }
+  drawPageFooters(
+    doc,
+    t("footer.reference", { operator: data.operator.legalName, reference: data.caseReference }),
+    (page, pages) => t("footer.page", { page: String(page), pages: String(pages) }),
+  );
 }
 
 // pdfkit computes the file ID from the info dictionary at construction; we pin it to the case's
