@@ -11,6 +11,11 @@ export default [
   route("resilier/recapitulatif", "routes/public/cancel-summary.tsx"),
   route("resilier/accuse", "routes/public/cancel-acknowledgment.tsx"),
   route("resilier/avis-recu", "routes/public/cancel-notice-received.tsx"),
+  // Germany (§ 312k BGB): „Verträge hier kündigen" → one confirmation page → acknowledgment
+  route("kuendigen", "routes/public/cancel-single-page.tsx"),
+  // The EU withdrawal button (CRD art. 11a): identify → confirm withdrawal → acknowledgment
+  route("retractation", "routes/public/cancel-identify.tsx", { id: "withdraw-identify" }),
+  route("retractation/confirmer", "routes/public/withdraw-confirm.tsx"),
   // The case page behind the private link, and find-my-case
   route("dossier", "routes/public/case-find.tsx"),
   route("dossier/:token", "routes/public/case-page.tsx"),

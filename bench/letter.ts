@@ -40,6 +40,7 @@ function sampleLetter(index: number): TerminationLetterData {
           depositCents: 0,
           prepaidThrough: null,
           creditBalanceCents: 0,
+          withdrawalPeriodEnds: null,
         },
         equipment: [
           {

@@ -86,7 +86,10 @@ export interface SeedResult {
   winbackItems: number;
 }
 
-/** Customer numbers C-100004 to C-100200 are the crowd's; the year's leavers follow. */
+/**
+ * Customer numbers C-100001 to C-100003 are fixed subscribers, C-100004 to C-100200 the crowd's;
+ * the year's leavers follow.
+ */
 const CROWD_SIZE = 200;
 
 async function addEquipment(
@@ -217,7 +220,120 @@ async function seedFixedSubscribers(db: Db, operator: Operator, today: IsoDate) 
     phoneNumber: "+33798765432",
   });
   await addEquipment(db, inesMobile, [{ kind: "sim", model: "Nébula SIM" }]);
+
+  // Beyond France (issue #10): a contract of the Portuguese subsidiary 6 months into a 24-month
+  // commitment (the fee is the lower of two caps, Lei 16/2022), a German contract past its
+  // minimum term (ends one month after receipt, no fee), and a French contract still inside its
+  // 14-day withdrawal period (the EU withdrawal button).
+  const ana = await insertSubscriber(db, {
+    operatorId: operator.id,
+    country: "PT",
+    language: "pt",
+    customerNumber: "C-600001",
+    firstName: "Ana",
+    lastName: "Ferreira",
+    email: "ana.ferreira@example.com",
+    phone: "+351211234567",
+    addressLine1: "Rua Augusta 120",
+    postalCode: "1100-053",
+    city: "Lisboa",
+    region: "Lisboa",
+  });
+  const anaFibre = await insertContract(db, {
+    operatorId: operator.id,
+    subscriberId: ana.id,
+    contractNumber: "PT-2026-000601",
+    offerName: "Fibra 500 Mb + TV",
+    category: "bundle",
+    jurisdiction: "PT",
+    monthlyPriceCents: 3499,
+    startDate: addMonths(today, -6),
+    commitmentMonths: 24,
+    // The quantified advantage of the commitment: installation and activation offered.
+    subsidisedDeviceValueCents: 30000,
+  });
+  await insertLine(db, {
+    operatorId: operator.id,
+    contractId: anaFibre.id,
+    phoneNumber: "+351211234567",
+  });
+  await addEquipment(
+    db,
+    anaFibre,
+    [
+      { kind: "box", model: "Nébula Box 8" },
+      { kind: "tv_decoder", model: "Nébula TV 4K" },
+    ],
+    0,
+  );
+
+  const jonas = await insertSubscriber(db, {
+    operatorId: operator.id,
+    country: "DE",
+    language: "de",
+    customerNumber: "C-700001",
+    firstName: "Jonas",
+    lastName: "Becker",
+    email: "jonas.becker@example.com",
+    phone: "+493012345678",
+    addressLine1: "Torstraße 45",
+    postalCode: "10119",
+    city: "Berlin",
+    region: "Berlin",
+  });
+  const jonasFibre = await insertContract(db, {
+    operatorId: operator.id,
+    subscriberId: jonas.id,
+    contractNumber: "DE-2024-000701",
+    offerName: "Glasfaser 250",
+    category: "internet",
+    jurisdiction: "DE",
+    monthlyPriceCents: 3999,
+    startDate: addMonths(today, -30),
+    commitmentMonths: 24,
+    tacitlyRenewed: true,
+  });
+  await insertLine(db, {
+    operatorId: operator.id,
+    contractId: jonasFibre.id,
+    phoneNumber: "+493012345678",
+  });
+  await addEquipment(db, jonasFibre, [{ kind: "box", model: "Nébula Box 8" }], 0);
+
+  const lea = await insertSubscriber(db, {
+    ...base,
+    customerNumber: "C-800001",
+    firstName: "Léa",
+    lastName: "Moreau",
+    email: "lea.moreau@example.com",
+    phone: "+33611223344",
+    addressLine1: "5 rue Sainte-Catherine",
+    postalCode: "33000",
+    city: "Bordeaux",
+    region: "Nouvelle-Aquitaine",
+  });
+  const leaStart = addDays(today, -5);
+  const leaMobile = await insertContract(db, {
+    operatorId: operator.id,
+    subscriberId: lea.id,
+    contractNumber: "CT-2026-000801",
+    offerName: "Mobile 50 Go",
+    category: "mobile",
+    monthlyPriceCents: 1499,
+    startDate: leaStart,
+    commitmentMonths: 12,
+    withdrawalPeriodEnds: addDays(leaStart, 14),
+  });
+  await insertLine(db, {
+    operatorId: operator.id,
+    contractId: leaMobile.id,
+    phoneNumber: "+33611223344",
+  });
+  await addEquipment(db, leaMobile, [{ kind: "sim", model: "Nébula SIM" }]);
 }
+
+/** The fixed demo subscribers above (README, SPEC "Demo data"). */
+export const FIXED_SUBSCRIBERS = 6;
 
 function caseStatusFor(random: Random, endDate: IsoDate, today: IsoDate): CaseStatus {
   if (endDate < today) return random.chance(0.6) ? "closed" : "effective";
@@ -657,7 +773,9 @@ export async function seedDemoData(
       }));
 
   const subscribers =
-    (crowd.cases === 0 && options.crowd === false ? 3 : CROWD_SIZE) + history.cases;
+    FIXED_SUBSCRIBERS +
+    (crowd.cases === 0 && options.crowd === false ? 0 : CROWD_SIZE - 3) +
+    history.cases;
   const cases = crowd.cases + history.cases;
   await recordEvent(db, {
     stream: "system",

@@ -1,6 +1,6 @@
 import type { CancellationSummary, ContractSummary } from "~/domain/cancellation-summary";
 import type { FeeLine } from "~/domain/jurisdictions/types";
-import { formatDate, formatMoney, type MessageKey } from "~/i18n/i18n";
+import { formatDate, formatMoney, localeFor, type MessageKey } from "~/i18n/i18n";
 import { useI18n } from "~/i18n/use-i18n";
 import { formatPhoneNumber } from "~/domain/identification";
 
@@ -23,7 +23,37 @@ const FEE_LINE_LABEL: Record<FeeLine["kind"], MessageKey> = {
   months_to_twelve: "fee.line.monthsToTwelve",
   share_after_twelve: "fee.line.shareAfterTwelve",
   remaining_commitment: "fee.line.remainingCommitment",
+  advantage_pro_rata: "fee.line.advantageProRata",
+  remaining_fees_share: "fee.line.remainingFeesShare",
 };
+
+/** One computation step: "50 % of 18 months × 34,99 € = 314,91 €". */
+function FeeLineText({ line, currency }: { line: FeeLine; currency: string }) {
+  const { t, lang } = useI18n();
+  const money = useMoney();
+  const percent = new Intl.NumberFormat(localeFor(lang), { maximumFractionDigits: 2 }).format(
+    line.sharePercent,
+  );
+  return (
+    <>
+      {t(FEE_LINE_LABEL[line.kind])}
+      {t("punctuation.colon")}
+      {line.kind === "advantage_pro_rata" ? (
+        // Portugal: the advantage received × the share of the commitment still to run.
+        <>
+          {money(line.periodCents, currency)} × {percent} % (
+          <Duration months={line.months} days={line.days} />)
+        </>
+      ) : (
+        <>
+          {line.sharePercent === 100 ? null : `${percent} % ${t("fee.of")} `}
+          <Duration months={line.months} days={line.days} /> × {money(line.monthlyCents, currency)}
+        </>
+      )}{" "}
+      = <strong>{money(line.amountCents, currency)}</strong>
+    </>
+  );
+}
 
 export function FeeDetails({ contract }: { contract: ContractSummary }) {
   const { t, lang } = useI18n();
@@ -39,15 +69,13 @@ export function FeeDetails({ contract }: { contract: ContractSummary }) {
         <ul className="list">
           {fee.lines.map((line) => (
             <li key={line.kind}>
-              {t(FEE_LINE_LABEL[line.kind])}
-              {t("punctuation.colon")}
-              {line.sharePercent === 100 ? null : `${line.sharePercent} % ${t("fee.of")} `}
-              <Duration months={line.months} days={line.days} /> ×{" "}
-              {money(line.monthlyCents, fee.currency)} ={" "}
-              <strong>{money(line.amountCents, fee.currency)}</strong>
+              <FeeLineText line={line} currency={fee.currency} />
             </li>
           ))}
         </ul>
+      ) : null}
+      {fee.rule === "lower_of" && fee.lines.length > 0 && !fee.waiver ? (
+        <p className="muted">{t("fee.lowerOf")}</p>
       ) : null}
       {fee.commitmentEndDate && !fee.waiver ? (
         <p className="muted">

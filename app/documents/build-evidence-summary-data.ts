@@ -1,9 +1,10 @@
 import { maskEmail } from "../domain/mask-email";
+import { isLang } from "../i18n/i18n";
 import type { EvidenceSnapshot } from "../services/evidence-pack/load-evidence-snapshot.server";
 import type { EvidenceSummaryData } from "./evidence-summary-data";
 
 // The evidence summary's data from the pack's snapshot (rows → plain object), so that the
-// renderer stays pure. The language is the case's (French unless the case is in English).
+// renderer stays pure. The language is the case's (French if the row holds an unknown one).
 
 export function buildEvidenceSummaryData(
   snapshot: EvidenceSnapshot,
@@ -20,7 +21,7 @@ export function buildEvidenceSummaryData(
   if (!last) throw new Error(`case ${row.id} has no audit event`);
   return {
     jurisdiction: row.jurisdiction,
-    language: row.language === "en" ? "en" : "fr",
+    language: isLang(row.language) ? row.language : "fr",
     documentKey: `${row.id}:evidence_summary:${options.generatedAt.toISOString()}`,
     generatedAt: options.generatedAt.toISOString(),
     requestedBy: options.requestedBy,

@@ -9,6 +9,8 @@ import {
 } from "../../db/schema";
 import type { CancellationSummary } from "../domain/cancellation-summary";
 import { packFor } from "../domain/jurisdictions";
+import { WITHDRAWAL_LEGAL_BASIS_CODE } from "../domain/jurisdictions/withdrawal";
+import { isLang } from "../i18n/i18n";
 import { linesByContract } from "../services/identify-subscriber.server";
 import type { TerminationLetterData } from "./termination-letter-data";
 
@@ -45,8 +47,8 @@ export async function buildTerminationLetterData(
   );
   const pack = packFor(row.jurisdiction);
   return {
-    language: row.language === "en" ? "en" : "fr",
-    jurisdiction: "FR",
+    language: isLang(row.language) ? row.language : "fr",
+    jurisdiction: row.jurisdiction,
     documentKey: `${row.id}:termination_letter`,
     operator: {
       legalName: operator.legalName,
@@ -83,7 +85,10 @@ export async function buildTerminationLetterData(
       lines: lineMap.get(contract.id) ?? [],
     })),
     summary: row.feeBreakdown as CancellationSummary,
-    legalBasis: [...pack.legalBasis],
+    // The EU withdrawal's citation belongs only in a withdrawal's letter.
+    legalBasis: pack.legalBasis.filter(
+      (basis) => row.terminationType === "withdrawal" || basis.code !== WITHDRAWAL_LEGAL_BASIS_CODE,
+    ),
     caseLookupUrl: new URL("/dossier", appUrl).toString(),
   };
 }

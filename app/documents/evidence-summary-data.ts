@@ -1,6 +1,7 @@
 import type { ProofStep } from "../audit/merkle";
 import type { IsoDate } from "../domain/dates";
 import type { CaseStatus } from "../domain/enums";
+import type { Lang } from "../i18n/i18n";
 
 // Everything the evidence summary (summary.pdf of a case's evidence pack) prints, as plain data:
 // built from the pack's snapshot by build-evidence-summary-data.ts, rendered by
@@ -9,7 +10,7 @@ import type { CaseStatus } from "../domain/enums";
 
 export interface EvidenceSummaryData {
   jurisdiction: string; // "FR"
-  language: "fr" | "en";
+  language: Lang;
   /** Pins the PDF's dates and ID: the same snapshot renders byte-identical PDFs. */
   documentKey: string;
   /** When the pack was made (the `evidence.downloaded` event): the PDF's CreationDate. */

@@ -14,13 +14,16 @@ import {
   interpolate,
   LetterTemplateError,
   sentenceSchema,
+  templatePathWithFallback,
   TEMPLATES_DIR,
 } from "./letter-template";
 
 // The wording of the evidence summary (summary.pdf of a case's evidence pack) lives in
 // templates/<jurisdiction>/evidence-summary.<language>.json, checked like the termination
 // letter's (letter-template.ts): each sentence lists the {placeholders} it may use; a missing
-// sentence, an unknown key or an unknown placeholder fails at load, by name.
+// sentence, an unknown key or an unknown placeholder fails at load, by name. The summary is not
+// jurisdiction-specific: a jurisdiction without its own file uses the reference pack's
+// (templates/fr/).
 
 /**
  * The event types a case's chain holds, each worded in the timeline. A type written into case
@@ -243,13 +246,19 @@ export function evidenceSummaryTemplatePath(
   return path.join(templatesDir, jurisdiction.toLowerCase(), `evidence-summary.${language}.json`);
 }
 
-/** Reads and validates one template file (no cache: see `evidenceSummaryTemplate`). */
+/**
+ * Reads and validates one template file (no cache: see `evidenceSummaryTemplate`): the
+ * jurisdiction's own file, else the reference pack's.
+ */
 export function loadEvidenceSummaryTemplate(
   jurisdiction: string,
   language: string,
   templatesDir = TEMPLATES_DIR,
 ): EvidenceSummaryTemplate {
-  const file = evidenceSummaryTemplatePath(jurisdiction, language, templatesDir);
+  const file = templatePathWithFallback(
+    (code) => evidenceSummaryTemplatePath(code, language, templatesDir),
+    jurisdiction,
+  );
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -9,6 +9,8 @@ import { z } from "zod";
 
 export const LETTER_SENTENCES = {
   "document.title": [],
+  /** The title when the subscriber withdraws from the contract (EU withdrawal, CRD art. 11a). */
+  "document.titleWithdrawal": [],
   "document.fileName": ["reference"],
   "letterhead.vat": ["vatNumber"],
   "subscriber.customerNumber": ["customerNumber"],
@@ -30,10 +32,17 @@ export const LETTER_SENTENCES = {
   "reason.over_indebtedness": [],
   "reason.long_illness": [],
   "reason.death": [],
+  "reason.unemployment": [],
+  "reason.incapacity": [],
+  "reason.moving_abroad": [],
+  "reason.service_failure": [],
+  "reason.contract_change": [],
+  "reason.good_cause": [],
   "reason.proofReminder": ["email", "reference"],
 
   "intro.salutation": ["name"],
   "intro.received": ["receivedAt", "endDate"],
+  "intro.receivedWithdrawal": ["receivedAt", "endDate"],
   "intro.purpose": [],
   "intro.keep": [],
 
@@ -49,10 +58,16 @@ export const LETTER_SENTENCES = {
   "fees.line.months_to_twelve": [],
   "fees.line.share_after_twelve": [],
   "fees.line.remaining_commitment": [],
+  "fees.line.advantage_pro_rata": [],
+  "fees.line.remaining_fees_share": [],
   "fees.duration.months": ["months"],
   "fees.duration.days": ["days"],
   "fees.duration.monthsAndDays": ["months", "days"],
   "fees.computation": ["duration", "monthly"],
+  /** The advantage line: the whole advantage × the remaining period / the whole commitment. */
+  "fees.computationProRata": ["advantage", "remaining", "total"],
+  /** Under the table when the total is the lower of the lines, not their sum (Portugal). */
+  "fees.lowerOf": [],
   "fees.total": [],
   "fees.totalSentence": ["amount"],
   "fees.grandTotal": ["amount"],
@@ -61,6 +76,8 @@ export const LETTER_SENTENCES = {
   "fees.waiver.commitment_over": [],
   "fees.waiver.tacitly_renewed": [],
   "fees.waiver.legitimate_reason": [],
+  "fees.waiver.withdrawal": [],
+  "fees.waiver.no_early_termination_fee": [],
 
   "equipment.heading": [],
   "equipment.none": [],
@@ -93,6 +110,9 @@ export const LETTER_SENTENCES = {
   "refunds.kind.credit_balance": [],
   "refunds.afterEquipment": ["days"],
   "refunds.afterLastInvoice": ["days"],
+
+  "withdrawal.heading": [],
+  "withdrawal.refunds": ["days"],
 
   "withdraw.heading": [],
   "withdraw.body": ["lastDay", "endDate", "url", "reference", "email"],
@@ -186,6 +206,24 @@ export function parseLetterTemplate(raw: unknown, source: string): LetterTemplat
  * email templates: the same path from the source, from the Vite build and from tests.
  */
 export const TEMPLATES_DIR = path.resolve("templates");
+
+/**
+ * The reference pack: documents that are not jurisdiction-specific (the return label, the
+ * evidence summary) fall back to its wording when a jurisdiction has no file of its own.
+ */
+export const REFERENCE_JURISDICTION = "FR";
+
+/**
+ * `templates/<jurisdiction>/<doc>.<language>.json` when that file exists, else the reference
+ * pack's (`templates/fr/…`): for documents whose wording does not depend on the law.
+ */
+export function templatePathWithFallback(
+  pathOf: (jurisdiction: string) => string,
+  jurisdiction: string,
+): string {
+  const own = pathOf(jurisdiction);
+  return existsSync(own) ? own : pathOf(REFERENCE_JURISDICTION);
+}
 
 export function letterTemplatePath(
   jurisdiction: string,

@@ -30,7 +30,12 @@ import {
 
 export const EVIDENCE_SUMMARY_FILE_NAME = "summary.pdf";
 
-const LOCALES: Record<EvidenceSummaryData["language"], string> = { fr: "fr-FR", en: "en-GB" };
+const LOCALES: Record<EvidenceSummaryData["language"], string> = {
+  fr: "fr-FR",
+  en: "en-GB",
+  pt: "pt-PT",
+  de: "de-DE",
+};
 
 /** How many hex digits of each event's hash the timeline shows (the file has them all). */
 const HASH_PREFIX = 16;

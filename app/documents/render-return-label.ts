@@ -65,7 +65,12 @@ const QR = { size: 30 * MM, quietModules: 4 };
 type FontName = "regular" | "bold";
 type Struct = PDFKit.PDFStructureElement;
 
-const LOCALES: Record<ReturnLabelData["language"], string> = { fr: "fr-FR", en: "en-GB" };
+const LOCALES: Record<ReturnLabelData["language"], string> = {
+  fr: "fr-FR",
+  en: "en-GB",
+  pt: "pt-PT",
+  de: "de-DE",
+};
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -49,6 +49,7 @@ function camilleContract(options: { boxDepositCents?: number } = {}): ContractTo
       depositCents: 0,
       prepaidThrough: null,
       creditBalanceCents: 0,
+      withdrawalPeriodEnds: null,
     },
     equipment: [
       {

@@ -6,6 +6,7 @@ import { isPlainSentence, letterTemplate, letterText, type LetterText } from "./
 import type { TerminationLetterData } from "./termination-letter-data";
 import { formatPhoneNumber as formatPhone } from "../domain/identification";
 import { formats, type Formats } from "./pdf-formats";
+import { localeFor } from "../i18n/i18n";
 import {
   COLOR,
   CONTENT_WIDTH,
@@ -41,7 +42,18 @@ export function terminationLetterFileName(data: TerminationLetterData): string {
 /** Where a window envelope shows the address (French standard: about 11 cm from the left). */
 const ADDRESS_X = 322;
 
-const LOCALES: Record<TerminationLetterData["language"], string> = { fr: "fr-FR", en: "en-GB" };
+/**
+ * CRD art. 13(1): every payment is refunded within 14 days of the withdrawal (the same number as
+ * the packs' EU_WITHDRAWAL_REFUND_DAYS; the letter only states it).
+ */
+const WITHDRAWAL_REFUND_DAYS = 14;
+
+const isWithdrawal = (data: TerminationLetterData) => data.terminationType === "withdrawal";
+
+/** The letter's title: a withdrawal from the contract is acknowledged as such. */
+function title(data: TerminationLetterData, t: LetterText): string {
+  return isWithdrawal(data) ? t("document.titleWithdrawal") : t("document.title");
+}
 
 // ---------------------------------------------------------------------------------------------
 // The letter
@@ -130,12 +142,15 @@ function acknowledgment(data: TerminationLetterData, t: LetterText, f: Formats):
     facts.push([t("facts.reason"), isPlainSentence(key) ? t(key) : data.legitimateReason]);
   }
   const name = `${data.subscriber.firstName} ${data.subscriber.lastName}`;
-  const received = t("intro.received", {
+  const receivedParams = {
     receivedAt: f.instant(data.receivedAt),
     endDate: f.date(data.effectiveEndDate),
-  });
+  };
+  const received = isWithdrawal(data)
+    ? t("intro.receivedWithdrawal", receivedParams)
+    : t("intro.received", receivedParams);
   return [
-    { kind: "heading", level: "H1", text: t("document.title") },
+    { kind: "heading", level: "H1", text: title(data, t) },
     {
       kind: "table",
       columns: [{ width: 150 }, { width: CONTENT_WIDTH - 150 }],
@@ -200,6 +215,30 @@ function duration(t: LetterText, line: FeeLine): string {
   });
 }
 
+/**
+ * The advantage line (Portugal): "300,00 € × 18 months / 24 months". The line carries the whole
+ * advantage (`periodCents`), the remaining period and its share of the commitment in percent, so
+ * the commitment's length is the remaining period over that share.
+ */
+function proRataComputation(t: LetterText, f: Formats, line: FeeLine, currency: string): string {
+  const remainingMonths = line.months + line.days / (365.25 / 12);
+  const totalMonths =
+    line.sharePercent > 0 ? Math.round((remainingMonths * 100) / line.sharePercent) : 0;
+  return t("fees.computationProRata", {
+    advantage: f.money(line.periodCents, currency),
+    remaining: duration(t, line),
+    total: t("fees.duration.months", { months: String(totalMonths) }),
+  });
+}
+
+function computation(t: LetterText, f: Formats, line: FeeLine, currency: string): string {
+  if (line.kind === "advantage_pro_rata") return proRataComputation(t, f, line, currency);
+  return t("fees.computation", {
+    duration: duration(t, line),
+    monthly: f.money(line.monthlyCents, currency),
+  });
+}
+
 const FEE_COLUMNS: Column[] = [
   { width: 182 },
   { width: 168 },
@@ -209,7 +248,8 @@ const FEE_COLUMNS: Column[] = [
 
 /**
  * Same content as the web page (components/consequences.tsx, FeeDetails): the waiver sentence
- * when there is no fee, otherwise one line per computation step and the total.
+ * when there is no fee, otherwise one line per computation step and the total (the sum of the
+ * lines, or the lower of them under `rule: "lower_of"`, said under the table).
  */
 function feeDetails(t: LetterText, f: Formats, contract: ContractSummary): Block[] {
   const { fee } = contract;
@@ -225,10 +265,7 @@ function feeDetails(t: LetterText, f: Formats, contract: ContractSummary): Block
   const rows: Row[] = fee.lines.map((line) => ({
     cells: [
       t(`fees.line.${line.kind}`),
-      t("fees.computation", {
-        duration: duration(t, line),
-        monthly: f.money(line.monthlyCents, fee.currency),
-      }),
+      computation(t, f, line, fee.currency),
       f.percent(line.sharePercent),
       f.money(line.amountCents, fee.currency),
     ],
@@ -251,6 +288,7 @@ function feeDetails(t: LetterText, f: Formats, contract: ContractSummary): Block
         t("fees.column.amount"),
       ],
     },
+    ...(fee.rule === "lower_of" ? [paragraph(t("fees.lowerOf"), muted)] : []),
     ...(fee.commitmentEndDate
       ? [paragraph(t("fees.commitmentEnds", { date: f.date(fee.commitmentEndDate) }), muted)]
       : []),
@@ -360,7 +398,21 @@ function refunds(data: TerminationLetterData, t: LetterText, f: Formats): Block[
   ];
 }
 
+/** A withdrawal from the contract: every payment comes back within the EU's 14 days. */
+function withdrawalRefunds(data: TerminationLetterData, t: LetterText): Block[] {
+  if (!isWithdrawal(data)) return [];
+  return [
+    h2(t("withdrawal.heading")),
+    paragraph(t("withdrawal.refunds", { days: String(WITHDRAWAL_REFUND_DAYS) })),
+  ];
+}
+
+/**
+ * How to take back a pending cancellation. A withdrawal from the contract ends it on receipt:
+ * there is nothing left to take back, so the section is left out.
+ */
 function withdrawal(data: TerminationLetterData, t: LetterText, f: Formats): Block[] {
+  if (isWithdrawal(data)) return [];
   return [
     h2(t("withdraw.heading")),
     paragraph(
@@ -420,7 +472,7 @@ function footers(ctx: Context): void {
 
 export async function renderTerminationLetter(data: TerminationLetterData): Promise<Buffer> {
   const t = letterText(letterTemplate(data.jurisdiction, data.language));
-  const locale = LOCALES[data.language];
+  const locale = localeFor(data.language);
   const receivedAt = new Date(data.receivedAt);
   if (Number.isNaN(receivedAt.getTime())) {
     throw new RangeError(`bad receivedAt: ${data.receivedAt}`);
@@ -429,7 +481,7 @@ export async function renderTerminationLetter(data: TerminationLetterData): Prom
   const { doc, bytes: done } = createArchivalPdf({
     margins: MARGIN,
     locale,
-    title: `${t("document.title")} — ${data.caseReference}`,
+    title: `${title(data, t)} — ${data.caseReference}`,
     author: data.operator.legalName,
     date: receivedAt,
     idSeed: data.documentKey,
@@ -447,6 +499,7 @@ export async function renderTerminationLetter(data: TerminationLetterData): Prom
     fees(data, t, f),
     equipment(data, t, f),
     refunds(data, t, f),
+    withdrawalRefunds(data, t),
     withdrawal(data, t, f),
     legalBasis(data, t),
     contact(data, t),

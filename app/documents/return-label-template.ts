@@ -7,13 +7,15 @@ import {
   interpolate,
   LetterTemplateError,
   sentenceSchema,
+  templatePathWithFallback,
   TEMPLATES_DIR,
 } from "./letter-template";
 
 // The wording of the return label lives in templates/<jurisdiction>/return-label.<language>.json,
 // checked like the termination letter's (letter-template.ts): each sentence lists the
 // {placeholders} it may use; a missing sentence, an unknown key or an unknown placeholder fails
-// at load, by name.
+// at load, by name. The label is not jurisdiction-specific: a jurisdiction without its own file
+// uses the reference pack's (templates/fr/).
 
 export const RETURN_LABEL_SENTENCES = {
   "document.title": [],
@@ -82,13 +84,19 @@ export function returnLabelTemplatePath(
   return path.join(templatesDir, jurisdiction.toLowerCase(), `return-label.${language}.json`);
 }
 
-/** Reads and validates one template file (no cache: see `returnLabelTemplate`). */
+/**
+ * Reads and validates one template file (no cache: see `returnLabelTemplate`): the
+ * jurisdiction's own file, else the reference pack's.
+ */
 export function loadReturnLabelTemplate(
   jurisdiction: string,
   language: string,
   templatesDir = TEMPLATES_DIR,
 ): ReturnLabelTemplate {
-  const file = returnLabelTemplatePath(jurisdiction, language, templatesDir);
+  const file = templatePathWithFallback(
+    (code) => returnLabelTemplatePath(code, language, templatesDir),
+    jurisdiction,
+  );
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, "utf8"));

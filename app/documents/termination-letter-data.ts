@@ -1,11 +1,16 @@
 import type { CancellationSummary } from "../domain/cancellation-summary";
 import type { IsoDate } from "../domain/dates";
+import type { Jurisdiction } from "../domain/enums";
+import type { TerminationType } from "../domain/jurisdictions/types";
+import type { Lang } from "../i18n/i18n";
 
 // Everything the termination letter prints, as plain data (built from rows by
 // build-termination-letter-data.server.ts, rendered by render-termination-letter.ts).
 export interface TerminationLetterData {
-  language: "fr" | "en";
-  jurisdiction: "FR";
+  /** The subscriber's language; the jurisdiction's language is only the default. */
+  language: Lang;
+  /** Picks the legal wording: templates/<jurisdiction>/termination-letter.<language>.json. */
+  jurisdiction: Jurisdiction;
   /** Pins the PDF's dates and ID: the same case renders byte-identical PDFs. */
   documentKey: string;
   operator: {
@@ -29,8 +34,8 @@ export interface TerminationLetterData {
   /** The legal receipt time (ISO 8601, UTC); printed to the second in `operator.timeZone`. */
   receivedAt: string;
   effectiveEndDate: IsoDate;
-  terminationType: "ordinary" | "legitimate_reason" | "extraordinary" | "withdrawal";
-  /** Code of the legitimate reason (see the jurisdiction pack), if any. */
+  terminationType: TerminationType;
+  /** Code of the legitimate (or extraordinary) reason (see the jurisdiction pack), if any. */
   legitimateReason: string | null;
   contracts: { contractNumber: string; offerName: string; lines: string[] }[];
   /** Fees with their computation, equipment to return, refunds (as shown before notifying). */

@@ -8,6 +8,7 @@ import type {
   JurisdictionPack,
   OperatorPolicy,
   RefundExpectation,
+  TerminationType,
 } from "./jurisdictions/types";
 
 // Everything the subscriber must see before notifying (LEGAL.md, "The portal's own line" 4),
@@ -33,6 +34,10 @@ export interface SummaryInput {
   contracts: ContractToCancel[];
   endDate: EndDateChoice;
   legitimateReason: boolean;
+  /** Absent: `legitimate_reason` when `legitimateReason` is set, else `ordinary`. */
+  terminationType?: TerminationType;
+  /** The reason code of a legitimate-reason or extraordinary termination. */
+  reason?: string | null;
 }
 
 export interface ContractSummary {
@@ -81,7 +86,13 @@ function itemSummary(item: EquipmentFacts): ReturnItemSummary {
 
 export function summariseCancellation(input: SummaryInput): CancellationSummary {
   const { pack, policy } = input;
-  const window = pack.endDateWindow(input.receivedAt, policy);
+  const terminationType =
+    input.terminationType ?? (input.legitimateReason ? "legitimate_reason" : "ordinary");
+  const window = pack.endDateWindow(input.receivedAt, policy, {
+    terminationType,
+    reason: input.reason ?? null,
+    contracts: input.contracts.map((contract) => contract.facts),
+  });
   let endDate = window.earliest;
   let endDateError: CancellationSummary["endDateError"];
   if (input.endDate.kind === "date") {
@@ -100,6 +111,7 @@ export function summariseCancellation(input: SummaryInput): CancellationSummary 
     currency: contract.facts.currency,
     fee: pack.earlyTerminationFee(contract.facts, endDate, {
       legitimateReason: input.legitimateReason,
+      terminationType,
     }),
     returnItems: pack.returnPlan(contract.equipment, endDate, policy).items.map(itemSummary),
     refunds: pack.refundsExpected(contract.facts, contract.equipment, endDate),

@@ -1,13 +1,17 @@
 // Browser-safe i18n: the dictionary, translation with {name} interpolation, and Intl formatting.
+import { de } from "./messages/de";
 import { en } from "./messages/en";
 import { fr, type PublicMessageKey } from "./messages/fr";
+import { pt } from "./messages/pt";
+import { staffDe } from "./messages/staff.de";
 import { staffEn } from "./messages/staff.en";
 import { staffFr, type StaffMessageKey } from "./messages/staff.fr";
+import { staffPt } from "./messages/staff.pt";
 
 /** Every interface text: the public site's and the back office's. */
 export type MessageKey = PublicMessageKey | StaffMessageKey;
 
-export const LANGUAGES = ["fr", "en"] as const;
+export const LANGUAGES = ["fr", "en", "pt", "de"] as const;
 export type Lang = (typeof LANGUAGES)[number];
 
 /** The French operator's default language. */
@@ -16,10 +20,12 @@ export const DEFAULT_LANG: Lang = "fr";
 export const messages: Record<Lang, Record<MessageKey, string>> = {
   fr: { ...fr, ...staffFr },
   en: { ...en, ...staffEn },
+  pt: { ...pt, ...staffPt },
+  de: { ...de, ...staffDe },
 };
 
 /** BCP 47 locales used by Intl for each interface language. */
-const LOCALES: Record<Lang, string> = { fr: "fr-FR", en: "en-GB" };
+const LOCALES: Record<Lang, string> = { fr: "fr-FR", en: "en-GB", pt: "pt-PT", de: "de-DE" };
 
 export type MessageParams = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: MessageParams) => string;

@@ -12,7 +12,12 @@ export interface ResolvedLang {
   setCookie?: string;
 }
 
-/** Order: `?lang=` (remembered in a cookie), then the `lang` cookie, Accept-Language, then French. */
+/**
+ * Order: `?lang=` (remembered in a cookie), then the `lang` cookie — the subscriber's own choice —,
+ * then the language of the rule pack of the contract being cancelled (`pack_lang`, set when the
+ * journey identifies a contract: a Portuguese contract defaults to Portuguese), then
+ * Accept-Language, then French.
+ */
 export function resolveLang(request: Request): ResolvedLang {
   const fromQuery = LangSchema.safeParse(new URL(request.url).searchParams.get("lang"));
   if (fromQuery.success) {
@@ -22,11 +27,27 @@ export function resolveLang(request: Request): ResolvedLang {
   const fromCookie = LangSchema.safeParse(readCookie(request.headers.get("Cookie"), "lang"));
   if (fromCookie.success) return { lang: fromCookie.data };
 
+  const fromPack = LangSchema.safeParse(readCookie(request.headers.get("Cookie"), "pack_lang"));
+  if (fromPack.success) return { lang: fromPack.data };
+
   return { lang: fromAcceptLanguage(request.headers.get("Accept-Language")) ?? DEFAULT_LANG };
 }
 
 export function langCookie(lang: Lang): string {
   return `lang=${lang}; Path=/; Max-Age=${ONE_YEAR_SECONDS}; SameSite=Lax; HttpOnly`;
+}
+
+/** The pack's default language, for this browser session only (not a choice to remember). */
+export function packLangCookie(lang: Lang): string {
+  return `pack_lang=${lang}; Path=/; SameSite=Lax; HttpOnly`;
+}
+
+/** Whether the pack's language replaces the page's: only when the subscriber chose none. */
+export function languageChanges(request: Request, current: Lang, packLang: Lang): boolean {
+  return (
+    current !== packLang &&
+    !LangSchema.safeParse(readCookie(request.headers.get("Cookie"), "lang")).success
+  );
 }
 
 function readCookie(header: string | null, name: string): string | undefined {

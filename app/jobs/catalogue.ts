@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineJob } from "./job-queue.server";
+import { LANGUAGES } from "../i18n/i18n";
 
 // Every background job of the portal, with its payload schema and retry policy.
 const CaseJob = z.strictObject({ caseId: z.uuid() });
@@ -34,7 +35,7 @@ export const jobCatalogue = {
       staffUserId: z.uuid(),
       nonce: z.string().min(16).max(64),
       purpose: z.enum(["reset", "welcome"]),
-      lang: z.enum(["fr", "en"]),
+      lang: z.enum(LANGUAGES),
     }),
     { retryLimit: 5, retryDelaySeconds: 20 },
   ),

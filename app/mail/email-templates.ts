@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import type { Lang } from "../i18n/i18n";
 
 // Email wording lives in templates/<jurisdiction>/emails.<language>.json, so that a compliance
 // person can change a sentence without touching code. A missing sentence fails loudly by name.
@@ -19,12 +20,21 @@ export const EMAIL_TEMPLATE_KINDS = [
 ] as const;
 export type EmailTemplateKind = (typeof EMAIL_TEMPLATE_KINDS)[number];
 
+/**
+ * Every message a template file words: the kinds, plus the acknowledgment of a withdrawal from
+ * the contract (sent as the kind `acknowledgment`, worded for a contract that ends on receipt).
+ */
+export const EMAIL_MESSAGE_KEYS = [...EMAIL_TEMPLATE_KINDS, "acknowledgment_withdrawal"] as const;
+export type EmailMessageKey = (typeof EMAIL_MESSAGE_KEYS)[number];
+
 const Message = z.strictObject({
   subject: z.string().min(1),
   paragraphs: z.array(z.string().min(1)).min(1),
 });
 const EmailTemplatesSchema = z.strictObject({
   acknowledgment: Message,
+  /** The acknowledgment when the subscriber withdraws from the contract (CRD art. 11a). */
+  acknowledgment_withdrawal: Message,
   withdrawal_confirmation: Message,
   contract_ends_today: Message,
   notice_received: Message,
@@ -82,16 +92,26 @@ export type EmailTemplates = z.infer<typeof EmailTemplatesSchema>;
 const TEMPLATES_DIR = path.resolve("templates");
 const cache = new Map<string, EmailTemplates>();
 
-export function loadEmailTemplates(jurisdiction: string, language: "fr" | "en"): EmailTemplates {
+/** Validates parsed JSON as an email template file; `source` names the file in the error. */
+export function parseEmailTemplates(raw: unknown, source: string): EmailTemplates {
+  const parsed = EmailTemplatesSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where =
+      issue.code === "unrecognized_keys"
+        ? [...issue.path, issue.keys.join(", ")].join(".")
+        : issue.path.join(".");
+    throw new Error(`${source}: ${where}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** templates/<jurisdiction>/emails.<language>.json, validated once per process. */
+export function loadEmailTemplates(jurisdiction: string, language: Lang): EmailTemplates {
   const file = path.join(TEMPLATES_DIR, jurisdiction.toLowerCase(), `emails.${language}.json`);
   let templates = cache.get(file);
   if (!templates) {
-    const parsed = EmailTemplatesSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`${file}: ${issue.path.join(".")}: ${issue.message}`);
-    }
-    templates = parsed.data;
+    templates = parseEmailTemplates(JSON.parse(readFileSync(file, "utf8")), file);
     cache.set(file, templates);
   }
   return templates;

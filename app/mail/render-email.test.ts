@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { EMAIL_TEMPLATE_KINDS, fill, loadEmailTemplates } from "./email-templates";
+import { LANGUAGES } from "../i18n/i18n";
+import {
+  EMAIL_MESSAGE_KEYS,
+  fill,
+  loadEmailTemplates,
+  parseEmailTemplates,
+} from "./email-templates";
 import { renderEmail } from "./render-email";
 
 const values = {
@@ -49,10 +55,10 @@ const offerText = (templates: ReturnType<typeof loadEmailTemplates>) =>
   });
 
 describe("emails", () => {
-  it("has every kind in French and English, each with a subject and a body", () => {
-    for (const lang of ["fr", "en"] as const) {
+  it("has every message in every language, each with a subject and a body", () => {
+    for (const lang of LANGUAGES) {
       const templates = loadEmailTemplates("FR", lang);
-      for (const kind of EMAIL_TEMPLATE_KINDS) {
+      for (const kind of EMAIL_MESSAGE_KEYS) {
         const email = renderEmail(
           templates,
           kind,
@@ -105,6 +111,28 @@ describe("emails", () => {
       expect(email.html).toContain(`<a href="${values.stopUrl}"`);
       expect(email.html).not.toMatch(/<img|<script|src=/i);
     }
+  });
+
+  it("words the acknowledgment of a withdrawal from the contract on its own", () => {
+    const email = renderEmail(
+      loadEmailTemplates("FR", "en"),
+      "acknowledgment_withdrawal",
+      values,
+      "en",
+    );
+    expect(email.subject).toBe("Acknowledgment of your withdrawal RX-7K3M-9QPD");
+    expect(email.text).toContain("within 14 days");
+    expect(email.text).not.toContain("withdraw your cancellation");
+  });
+
+  it("names the file and the message when a template file is incomplete or misspelt", () => {
+    const { acknowledgment_withdrawal: _removed, ...missing } = loadEmailTemplates("PT", "pt");
+    expect(() => parseEmailTemplates(missing, "pt/emails.pt.json")).toThrow(
+      /^pt\/emails\.pt\.json: acknowledgment_withdrawal: /,
+    );
+    expect(() =>
+      parseEmailTemplates({ ...loadEmailTemplates("DE", "de"), acknowledgement: {} }, "x.json"),
+    ).toThrow(/x\.json: acknowledgement: /);
   });
 
   it("refuses a placeholder without a value instead of sending a hole", () => {

@@ -1,4 +1,5 @@
-import { fill, type EmailTemplateKind, type EmailTemplates } from "./email-templates";
+import type { Lang } from "../i18n/i18n";
+import { fill, type EmailMessageKey, type EmailTemplates } from "./email-templates";
 
 export interface RenderedEmail {
   subject: string;
@@ -22,9 +23,9 @@ function htmlParagraph(text: string): string {
  */
 export function renderEmail(
   templates: EmailTemplates,
-  kind: EmailTemplateKind,
+  kind: EmailMessageKey,
   values: Record<string, string>,
-  lang: "fr" | "en",
+  lang: Lang,
 ): RenderedEmail {
   const message = templates[kind];
   return renderMessage({

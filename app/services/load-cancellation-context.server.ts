@@ -49,6 +49,7 @@ export function toContractToCancel(
       depositCents: row.depositCents,
       prepaidThrough: row.prepaidThrough,
       creditBalanceCents: row.creditBalanceCents,
+      withdrawalPeriodEnds: row.withdrawalPeriodEnds,
     },
     equipment: items
       .filter((item) => item.contractId === row.id)

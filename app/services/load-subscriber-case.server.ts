@@ -31,6 +31,7 @@ export interface SubscriberCaseView {
     | "withdrawnAt"
     | "language"
     | "subscriberId"
+    | "jurisdiction"
   >;
   timeZone: string;
   summary: CancellationSummary;

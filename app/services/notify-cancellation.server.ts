@@ -19,6 +19,7 @@ import {
   type EndDateChoice,
 } from "../domain/cancellation-summary";
 import type { Language } from "../domain/enums";
+import type { TerminationType } from "../domain/jurisdictions/types";
 import type { ProofType } from "../domain/proof";
 import { makeReference } from "../domain/reference";
 import type { AppJobCatalogue } from "../jobs/catalogue";
@@ -31,7 +32,13 @@ export interface NotifyInput {
   contractIds: string[];
   acknowledgmentEmail: string;
   endDate: EndDateChoice;
+  /** The reason code of a legitimate-reason (FR, PT) or extraordinary (DE) termination. */
   legitimateReason: string | null;
+  /**
+   * Absent: `legitimate_reason` with a reason, else `ordinary`. `extraordinary` (Germany) needs a
+   * reason; `withdrawal` (EU withdrawal button) needs every contract inside its withdrawal period.
+   */
+  terminationType?: TerminationType;
   proof: { bytes: Buffer; type: ProofType } | null;
   /** One per journey: a double click, a retry or a second tab reuse it. */
   idempotencyKey: string;
@@ -50,6 +57,8 @@ export type NotifyResult =
   | { kind: "notified"; caseId: string; reference: string; token: string; created: boolean }
   | { kind: "already_open"; reference: string; receivedAt: Date; effectiveEndDate: string }
   | { kind: "contract_unavailable" }
+  /** A withdrawal asked for a contract whose withdrawal period is over (or that has none). */
+  | { kind: "withdrawal_closed" }
   | { kind: "invalid_end_date"; summary: CancellationSummary }
   | { kind: "notice_resolved" };
 
@@ -150,6 +159,8 @@ async function notifyOnce(deps: NotifyDeps, input: NotifyInput): Promise<NotifyR
     });
     if (context === null) return { kind: "contract_unavailable" };
     const receivedAt = input.fromNotice?.receivedAt ?? (deps.now ?? (() => new Date()))();
+    const terminationType: TerminationType =
+      input.terminationType ?? (input.legitimateReason === null ? "ordinary" : "legitimate_reason");
     const summary = summariseCancellation({
       pack: context.pack,
       policy: context.policy,
@@ -157,8 +168,20 @@ async function notifyOnce(deps: NotifyDeps, input: NotifyInput): Promise<NotifyR
       contracts: context.contracts,
       endDate: input.endDate,
       legitimateReason: input.legitimateReason !== null,
+      terminationType,
+      reason: input.legitimateReason,
     });
     if (summary.endDateError) return { kind: "invalid_end_date", summary };
+    // The withdrawal period is checked at the legal receipt time, in the pack's time zone.
+    if (
+      terminationType === "withdrawal" &&
+      !context.contracts.every(
+        ({ facts }) =>
+          facts.withdrawalPeriodEnds !== null &&
+          summary.window.receiptDate <= facts.withdrawalPeriodEnds,
+      )
+    )
+      return { kind: "withdrawal_closed" };
 
     const { token, hash } = deriveCaseToken(deps.secret, input.idempotencyKey);
     const [row] = await tx
@@ -172,7 +195,7 @@ async function notifyOnce(deps: NotifyDeps, input: NotifyInput): Promise<NotifyR
         receivedAt,
         requestedEndDate: input.endDate.kind === "date" ? input.endDate.date : null,
         effectiveEndDate: summary.endDate,
-        terminationType: input.legitimateReason === null ? "ordinary" : "legitimate_reason",
+        terminationType,
         legitimateReason: input.legitimateReason,
         feeBreakdown: summary,
         feeTotalCents: summary.feeTotalCents,

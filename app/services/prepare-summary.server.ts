@@ -6,8 +6,8 @@ import {
   type CancellationSummary,
   type EndDateChoice,
 } from "../domain/cancellation-summary";
-import type { IsoDate } from "../domain/dates";
-import type { LegitimateReason } from "../domain/jurisdictions/types";
+import { dateInZone, type IsoDate } from "../domain/dates";
+import type { LegitimateReason, TerminationType } from "../domain/jurisdictions/types";
 import { loadCancellationContext } from "./load-cancellation-context.server";
 
 export interface SummaryCandidate {
@@ -17,6 +17,8 @@ export interface SummaryCandidate {
   lines: string[];
   /** A cancellation already under way for this contract: shown instead of a second one. */
   openCase: { reference: string; effectiveEndDate: IsoDate } | null;
+  /** Last day of the EU withdrawal period, while it is still open today; else null. */
+  withdrawalOpenUntil: IsoDate | null;
 }
 
 export interface PreparedSummary {
@@ -26,6 +28,8 @@ export interface PreparedSummary {
   summary: CancellationSummary | null;
   legitimateReasons: readonly LegitimateReason[];
   timeZone: string;
+  /** The pack's kind of journey (Germany: one confirmation page). */
+  journey: "summary" | "single_page";
   returnAddress: string;
   supportEmail: string;
 }
@@ -38,6 +42,9 @@ export async function prepareSummary(
     contractIds: string[];
     endDate: EndDateChoice;
     legitimateReason: boolean;
+    terminationType?: TerminationType;
+    /** Only these contracts are summed up (the withdrawal page: those still in their period). */
+    onlyWithdrawable?: boolean;
     now?: Date;
   },
 ): Promise<PreparedSummary | null> {
@@ -69,7 +76,16 @@ export async function prepareSummary(
       { reference: row.reference, effectiveEndDate: row.effectiveEndDate },
     ]),
   );
-  const available = context.contracts.filter((contract) => !openByContract.has(contract.id));
+  const now = input.now ?? new Date();
+  const today = dateInZone(now, context.pack.timeZone);
+  const withdrawalOpenUntil = (ends: IsoDate | null) =>
+    ends !== null && today <= ends ? ends : null;
+  const available = context.contracts.filter(
+    (contract) =>
+      !openByContract.has(contract.id) &&
+      (!input.onlyWithdrawable ||
+        withdrawalOpenUntil(contract.facts.withdrawalPeriodEnds) !== null),
+  );
   return {
     firstName: context.subscriber.firstName,
     candidates: context.contracts.map((contract) => ({
@@ -78,6 +94,7 @@ export async function prepareSummary(
       offerName: contract.offerName,
       lines: contract.lines,
       openCase: openByContract.get(contract.id) ?? null,
+      withdrawalOpenUntil: withdrawalOpenUntil(contract.facts.withdrawalPeriodEnds),
     })),
     summary:
       available.length === 0
@@ -85,13 +102,15 @@ export async function prepareSummary(
         : summariseCancellation({
             pack: context.pack,
             policy: context.policy,
-            receivedAt: input.now ?? new Date(),
+            receivedAt: now,
             contracts: available,
             endDate: input.endDate,
             legitimateReason: input.legitimateReason,
+            ...(input.terminationType ? { terminationType: input.terminationType } : {}),
           }),
     legitimateReasons: context.pack.legitimateReasons,
     timeZone: context.pack.timeZone,
+    journey: context.pack.journey,
     returnAddress: context.operator.returnAddress,
     supportEmail: context.operator.supportEmail,
   };

@@ -20,6 +20,7 @@ import {
   formatDate,
   formatDateTime,
   formatMoney,
+  isLang,
   translate,
   type Lang,
   type MessageKey,
@@ -133,7 +134,7 @@ async function composeCaseEmail(
   ]);
   if (!subscriber || !operator)
     throw new PermanentEmailFailure(`case ${caseId} has no subscriber or operator`);
-  const lang: Lang = row.language === "en" ? "en" : "fr";
+  const lang: Lang = isLang(row.language) ? row.language : "fr";
   const templates = loadEmailTemplates(row.jurisdiction, lang);
   const { token } = deriveCaseToken(env.SESSION_SECRET, row.idempotencyKey);
   const values: Record<string, string> = {
@@ -177,7 +178,13 @@ async function composeCaseEmail(
     headers["List-Unsubscribe"] = `<${winback.values.stopUrl}>`;
     headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click";
   }
-  const rendered = renderEmail(templates, kind, values, lang);
+  // A withdrawal from the contract gets its own wording (ends on receipt, no fee, refunds within
+  // 14 days); it is still stored and audited as the kind `acknowledgment`.
+  const message =
+    kind === "acknowledgment" && row.terminationType === "withdrawal"
+      ? "acknowledgment_withdrawal"
+      : kind;
+  const rendered = renderEmail(templates, message, values, lang);
   const attachments: OutgoingEmail["attachments"] = [];
   if (kind === "acknowledgment") {
     const letter = await ensureTerminationLetter(db, row.id, env.APP_URL);
@@ -211,7 +218,7 @@ async function composeNoticeEmail(
   if (!notice) throw new PermanentEmailFailure(`notice ${noticeId} not found`);
   const [operator] = await db.select().from(operators).where(eq(operators.id, notice.operatorId));
   if (!operator) throw new PermanentEmailFailure(`notice ${noticeId} has no operator`);
-  const lang: Lang = notice.language === "en" ? "en" : "fr";
+  const lang: Lang = isLang(notice.language) ? notice.language : "fr";
   const typed = notice.submitted as { firstName?: string; lastName?: string };
   const templates = loadEmailTemplates(operator.jurisdiction, lang);
   // A rejection says why (the reason's sentence and operations' note) and where to try again.

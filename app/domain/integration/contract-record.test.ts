@@ -53,13 +53,13 @@ describe("ContractRecord", () => {
     expect(
       issues({
         ...valid,
-        subscriber: { ...valid.subscriber, email: "nope", language: "de" },
+        subscriber: { ...valid.subscriber, email: "nope", language: "es" },
         contract: { ...valid.contract, commitmentMonths: 36, monthlyPriceCents: -1 },
         lines: [{ phoneNumber: "0612345678" }],
       }),
     ).toEqual([
       { field: "subscriber.email", message: "Must be an email address." },
-      { field: "subscriber.language", message: "Must be fr or en." },
+      { field: "subscriber.language", message: "Must be one of fr, en, de, pt." },
       { field: "contract.monthlyPriceCents", message: "Must be zero or more." },
       { field: "contract.commitmentMonths", message: "Must be between 0 and 24." },
       {

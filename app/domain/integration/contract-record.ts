@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CONTRACT_CATEGORIES, EQUIPMENT_KINDS, JURISDICTIONS } from "~/domain/enums";
+import { CONTRACT_CATEGORIES, EQUIPMENT_KINDS, JURISDICTIONS, LANGUAGES } from "~/domain/enums";
 
 // One contract as the operator's BSS sends it (integration API and bulk import, issue #9),
 // identified by the BSS's own ids: `subscriber.externalId`, `contract.externalId`,
@@ -28,7 +28,7 @@ const isoDate = () => z.iso.date({ error: "Must be a date (YYYY-MM-DD)." });
 /** E.164, as the `line_phone_number_check` constraint wants it. */
 export const E164 = /^\+[1-9][0-9]{6,14}$/;
 
-export const RECORD_LANGUAGES = ["fr", "en"] as const;
+export const RECORD_LANGUAGES = LANGUAGES;
 export const RECORD_CONTRACT_STATUSES = ["active", "terminated"] as const;
 
 export const SubscriberRecord = z.strictObject({
@@ -47,7 +47,9 @@ export const SubscriberRecord = z.strictObject({
     .string()
     .regex(/^[A-Z]{2}$/, { error: "Must be a two-letter country code (FR)." })
     .default("FR"),
-  language: z.enum(RECORD_LANGUAGES, { error: "Must be fr or en." }).default("fr"),
+  language: z
+    .enum(RECORD_LANGUAGES, { error: `Must be one of ${RECORD_LANGUAGES.join(", ")}.` })
+    .default("fr"),
 });
 
 export const ContractDetailsRecord = z.strictObject({
@@ -180,7 +182,6 @@ const FRENCH: Record<string, string> = {
   "Must be a date (YYYY-MM-DD).": "Doit être une date (AAAA-MM-JJ).",
   "Must be an email address.": "Doit être une adresse e-mail.",
   "Must be a two-letter country code (FR).": "Doit être un code pays à deux lettres (FR).",
-  "Must be fr or en.": "Doit être fr ou en.",
   "Must be a three-letter currency code (EUR).": "Doit être un code devise à trois lettres (EUR).",
   "Must be a whole number of months.": "Doit être un nombre entier de mois.",
   "Must be between 0 and 24.": "Doit être compris entre 0 et 24.",
@@ -198,10 +199,11 @@ const FRENCH: Record<string, string> = {
 
 /**
  * The message in the admin's language. English messages are returned as they are; the few with
- * a number or a list (lengths, enums) have a French pattern.
+ * a number or a list (lengths, enums) have a French pattern. Portuguese and German readers get
+ * the English message (these are technical messages for the operator's IT).
  */
-export function translateRecordMessage(message: string, language: "fr" | "en"): string {
-  if (language === "en") return message;
+export function translateRecordMessage(message: string, language: string): string {
+  if (language !== "fr") return message;
   const exact = FRENCH[message];
   if (exact !== undefined) return exact;
   const atMost = /^At most (\d+) characters\.$/.exec(message);

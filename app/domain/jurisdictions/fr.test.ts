@@ -17,6 +17,7 @@ function contract(overrides: Partial<ContractFacts> = {}): ContractFacts {
     depositCents: 0,
     prepaidThrough: null,
     creditBalanceCents: 0,
+    withdrawalPeriodEnds: null,
     ...overrides,
   };
 }
@@ -37,6 +38,7 @@ const contractFacts = fc.record({
   depositCents: fc.integer({ min: 0, max: 10_000 }),
   prepaidThrough: fc.constant(null),
   creditBalanceCents: fc.integer({ min: 0, max: 10_000 }),
+  withdrawalPeriodEnds: fc.constant(null),
 });
 
 /** Every monthly fee from the end date to the end of the commitment, prorated by day. */
@@ -252,5 +254,45 @@ describe("France: refunds and equipment", () => {
       deadline: null,
       methods: [],
     });
+  });
+});
+
+describe("France: EU withdrawal", () => {
+  it("ends a withdrawn contract on the receipt date, in Paris time, with no fee", () => {
+    // 00:30 in Paris on 1 November 2026 is already the 1st.
+    const window = fr.endDateWindow(new Date("2026-10-31T23:30:00Z"), policy, {
+      terminationType: "withdrawal",
+    });
+    expect(window).toEqual({
+      receiptDate: "2026-11-01",
+      earliest: "2026-11-01",
+      legalLatest: "2026-11-01",
+      latestChoosable: "2026-11-01",
+    });
+    expect(fr.checkEndDate("2026-11-01", window)).toEqual({ ok: true, endDate: "2026-11-01" });
+    expect(fr.checkEndDate("2026-11-02", window)).toEqual({ ok: false, error: "too_far" });
+    expect(fr.checkEndDate("2026-10-31", window)).toEqual({ ok: false, error: "before_earliest" });
+    const fee = fr.earlyTerminationFee(contract({ startDate: "2026-10-25" }), "2026-11-01", {
+      terminationType: "withdrawal",
+    });
+    expect(fee).toMatchObject({ totalCents: 0, waiver: "withdrawal", lines: [] });
+  });
+
+  it("refunds advance payments and credit within 14 days (CRD art. 13), deposits as usual", () => {
+    const facts = contract({
+      startDate: "2026-10-25",
+      prepaidThrough: "2026-11-24",
+      creditBalanceCents: 500,
+      depositCents: 4900,
+    });
+    const refunds = fr.refundsExpected(facts, [], "2026-11-01", { terminationType: "withdrawal" });
+    expect(refunds.map((refund) => [refund.kind, refund.legalDays])).toEqual([
+      ["deposit", 10],
+      ["advance_payment", 14],
+      ["credit_balance", 14],
+    ]);
+    expect(fr.refundsExpected(facts, [], "2026-11-01").map((refund) => refund.legalDays)).toEqual([
+      10, 10, 10,
+    ]);
   });
 });

@@ -1,11 +1,4 @@
-import {
-  addDays,
-  addMonths,
-  dateInZone,
-  daysBetween,
-  isValidIsoDate,
-  type IsoDate,
-} from "../dates";
+import { addDays, addMonths, dateInZone, daysBetween, type IsoDate } from "../dates";
 import type {
   ContractFacts,
   EndDateWindow,
@@ -15,7 +8,18 @@ import type {
   JurisdictionPack,
   OperatorPolicy,
   RefundExpectation,
+  ReturnPlan,
+  TerminationType,
+  WindowOptions,
 } from "./types";
+import {
+  checkEndDateInWindow,
+  isWithdrawal,
+  WITHDRAWAL_LEGAL_BASIS_CODE,
+  withdrawalFee,
+  withdrawalRefunds,
+  withdrawalWindow,
+} from "./withdrawal";
 
 // France, telecom (LEGAL.md "France"). Every number a lawyer may have to change is a named
 // constant here, with its source and our confidence.
@@ -38,8 +42,11 @@ export const FR_LATEST_CHOOSABLE_MONTHS = 24;
 
 const TIME_ZONE = "Europe/Paris";
 
-/** Fees for the period [from, to): whole months, then the started month prorated by day. */
-function periodFees(
+/**
+ * Fees for the period [from, to): whole months, then the started month prorated by day. Shared
+ * with the other packs so that every country counts a period the same way.
+ */
+export function periodFees(
   monthlyCents: number,
   from: IsoDate,
   to: IsoDate,
@@ -57,7 +64,7 @@ function periodFees(
   };
 }
 
-function line(
+export function feeLine(
   kind: FeeLine["kind"],
   monthlyCents: number,
   period: ReturnType<typeof periodFees>,
@@ -77,8 +84,9 @@ function line(
 export function frEarlyTerminationFee(
   contract: ContractFacts,
   endDate: IsoDate,
-  options: { legitimateReason?: boolean } = {},
+  options: { legitimateReason?: boolean; terminationType?: TerminationType } = {},
 ): FeeComputation {
+  if (isWithdrawal(options)) return withdrawalFee(contract);
   const currency = contract.currency;
   if (contract.commitmentMonths === 0) {
     return {
@@ -107,32 +115,114 @@ export function frEarlyTerminationFee(
   const lines: FeeLine[] = [];
   if (contract.commitmentMonths <= FR_REDUCED_FEE_AFTER_MONTHS) {
     lines.push(
-      line("remaining_commitment", monthly, periodFees(monthly, endDate, commitmentEndDate), 100),
+      feeLine(
+        "remaining_commitment",
+        monthly,
+        periodFees(monthly, endDate, commitmentEndDate),
+        100,
+      ),
     );
   } else {
     const monthTwelve = addMonths(contract.startDate, FR_REDUCED_FEE_AFTER_MONTHS);
     if (endDate < monthTwelve)
-      lines.push(line("months_to_twelve", monthly, periodFees(monthly, endDate, monthTwelve), 100));
+      lines.push(
+        feeLine("months_to_twelve", monthly, periodFees(monthly, endDate, monthTwelve), 100),
+      );
     const share =
       contract.subsidisedDeviceValueCents > 0
         ? FR_SHARE_AFTER_TWELVE_WITH_DEVICE_PERCENT
         : FR_SHARE_AFTER_TWELVE_WITHOUT_DEVICE_PERCENT;
     const after = endDate > monthTwelve ? endDate : monthTwelve;
     lines.push(
-      line("share_after_twelve", monthly, periodFees(monthly, after, commitmentEndDate), share),
+      feeLine("share_after_twelve", monthly, periodFees(monthly, after, commitmentEndDate), share),
     );
   }
   // The cap: every monthly fee still due, over the same periods as the lines.
   const remainingFeesCents = lines.reduce((sum, item) => sum + item.periodCents, 0);
   const totalCents = lines.reduce((sum, item) => sum + item.amountCents, 0);
-  if (options.legitimateReason) return { ...none("legitimate_reason", remainingFeesCents), lines };
+  if (options.legitimateReason || options.terminationType === "legitimate_reason")
+    return { ...none("legitimate_reason", remainingFeesCents), lines };
   return { totalCents, currency, lines, remainingFeesCents, commitmentEndDate };
+}
+
+/**
+ * The refunds owed when each has a single national deadline (France, Germany, Portugal): deposits
+ * once the equipment is back, advance payments and credit once the last invoice is paid.
+ */
+export function refundsWithDeadline(
+  legalDays: number,
+  contract: ContractFacts,
+  equipment: readonly EquipmentFacts[],
+  endDate?: IsoDate,
+  options?: { terminationType?: TerminationType },
+): RefundExpectation[] {
+  const refunds: RefundExpectation[] = [];
+  const deposit =
+    contract.depositCents +
+    equipment.filter((item) => item.mustReturn).reduce((sum, item) => sum + item.depositCents, 0);
+  if (deposit > 0) {
+    refunds.push({
+      kind: "deposit",
+      amountCents: deposit,
+      currency: contract.currency,
+      trigger: "equipment_returned",
+      legalDays,
+    });
+  }
+  // Months paid in advance beyond the end date come back pro rata (days of a started month
+  // prorated like the fees): service runs through the end date, prepaid through `prepaidThrough`.
+  if (
+    endDate !== undefined &&
+    contract.prepaidThrough !== null &&
+    contract.prepaidThrough > endDate
+  ) {
+    const unused = periodFees(
+      contract.monthlyPriceCents,
+      addDays(endDate, 1),
+      addDays(contract.prepaidThrough, 1),
+    );
+    if (unused.cents > 0)
+      refunds.push({
+        kind: "advance_payment",
+        amountCents: unused.cents,
+        currency: contract.currency,
+        trigger: "last_invoice_paid",
+        legalDays,
+      });
+  }
+  if (contract.creditBalanceCents > 0) {
+    refunds.push({
+      kind: "credit_balance",
+      amountCents: contract.creditBalanceCents,
+      currency: contract.currency,
+      trigger: "last_invoice_paid",
+      legalDays,
+    });
+  }
+  return isWithdrawal(options) ? withdrawalRefunds(refunds) : refunds;
+}
+
+/** The equipment to return (never a SIM: `mustReturn` says so), by when, how, and at what charge. */
+export function standardReturnPlan(
+  equipment: readonly EquipmentFacts[],
+  endDate: IsoDate,
+  policy: OperatorPolicy,
+): ReturnPlan {
+  const items = equipment.filter((item) => item.mustReturn);
+  return {
+    items,
+    deadline: items.length > 0 ? addDays(endDate, policy.returnDeadlineDays) : null,
+    methods: items.length > 0 ? policy.returnMethods : [],
+    totalNonReturnChargeCents: items.reduce((sum, item) => sum + item.nonReturnChargeCents, 0),
+  };
 }
 
 export const fr: JurisdictionPack = {
   code: "FR",
   timeZone: TIME_ZONE,
   defaultLanguage: "fr",
+  journey: "summary",
+  terminationTypes: ["ordinary", "legitimate_reason"],
   legitimateReasons: [
     { code: "moving_uncovered", proofs: ["proof.newAddress", "proof.noCoverage"] },
     { code: "job_loss", proofs: ["proof.unemployment"] },
@@ -141,7 +231,8 @@ export const fr: JurisdictionPack = {
     { code: "death", proofs: ["proof.deathCertificate"] },
   ],
 
-  endDateWindow(receivedAt: Date, policy: OperatorPolicy): EndDateWindow {
+  endDateWindow(receivedAt: Date, policy: OperatorPolicy, options?: WindowOptions): EndDateWindow {
+    if (isWithdrawal(options)) return withdrawalWindow(receivedAt, TIME_ZONE);
     const receiptDate = dateInZone(receivedAt, TIME_ZONE);
     // An operator may end contracts sooner than the law requires, never later.
     const notice = Math.min(Math.max(policy.noticeDays ?? FR_NOTICE_DAYS, 0), FR_NOTICE_DAYS);
@@ -153,75 +244,19 @@ export const fr: JurisdictionPack = {
     };
   },
 
-  checkEndDate(requested, window) {
-    if (!isValidIsoDate(requested)) return { ok: false, error: "invalid" };
-    if (requested < window.earliest) return { ok: false, error: "before_earliest" };
-    if (requested > window.latestChoosable) return { ok: false, error: "too_far" };
-    return { ok: true, endDate: requested };
-  },
+  checkEndDate: checkEndDateInWindow,
 
   earlyTerminationFee: frEarlyTerminationFee,
 
-  refundsExpected(contract, equipment, endDate): RefundExpectation[] {
-    const refunds: RefundExpectation[] = [];
-    const deposit =
-      contract.depositCents +
-      equipment.filter((item) => item.mustReturn).reduce((sum, item) => sum + item.depositCents, 0);
-    if (deposit > 0) {
-      refunds.push({
-        kind: "deposit",
-        amountCents: deposit,
-        currency: contract.currency,
-        trigger: "equipment_returned",
-        legalDays: FR_REFUND_DAYS,
-      });
-    }
-    // Months paid in advance beyond the end date come back pro rata (days of a started month
-    // prorated like the fees): service runs through the end date, prepaid through `prepaidThrough`.
-    if (
-      endDate !== undefined &&
-      contract.prepaidThrough !== null &&
-      contract.prepaidThrough > endDate
-    ) {
-      const unused = periodFees(
-        contract.monthlyPriceCents,
-        addDays(endDate, 1),
-        addDays(contract.prepaidThrough, 1),
-      );
-      if (unused.cents > 0)
-        refunds.push({
-          kind: "advance_payment",
-          amountCents: unused.cents,
-          currency: contract.currency,
-          trigger: "last_invoice_paid",
-          legalDays: FR_REFUND_DAYS,
-        });
-    }
-    if (contract.creditBalanceCents > 0) {
-      refunds.push({
-        kind: "credit_balance",
-        amountCents: contract.creditBalanceCents,
-        currency: contract.currency,
-        trigger: "last_invoice_paid",
-        legalDays: FR_REFUND_DAYS,
-      });
-    }
-    return refunds;
+  refundsExpected(contract, equipment, endDate, options) {
+    return refundsWithDeadline(FR_REFUND_DAYS, contract, equipment, endDate, options);
   },
 
   refundDueDate(_kind, clockStartedOn) {
     return addDays(clockStartedOn, FR_REFUND_DAYS);
   },
 
-  returnPlan(equipment, endDate, policy) {
-    const items = equipment.filter((item) => item.mustReturn);
-    return {
-      items,
-      deadline: items.length > 0 ? addDays(endDate, policy.returnDeadlineDays) : null,
-      methods: items.length > 0 ? policy.returnMethods : [],
-      totalNonReturnChargeCents: items.reduce((sum, item) => sum + item.nonReturnChargeCents, 0),
-    };
-  },
+  returnPlan: standardReturnPlan,
 
   legalBasis: [
     {
@@ -239,6 +274,10 @@ export const fr: JurisdictionPack = {
     {
       code: "L224-35",
       text: "Code de la consommation, art. L224-35 (remboursements sous 10 jours)",
+    },
+    {
+      code: WITHDRAWAL_LEGAL_BASIS_CODE,
+      text: "Directive (UE) 2023/2673, art. 11 bis de la directive 2011/83/UE (rétractation en ligne)",
     },
   ],
 };

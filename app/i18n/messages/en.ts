@@ -8,6 +8,8 @@ export const en: Record<PublicMessageKey, string> = {
 
   "language.fr": "Français",
   "language.en": "English",
+  "language.pt": "Português",
+  "language.de": "Deutsch",
 
   "home.metaTitle": "Cancel online — {operator}",
   "home.metaDescription":
@@ -134,12 +136,20 @@ export const en: Record<PublicMessageKey, string> = {
   "reason.over_indebtedness": "Over-indebtedness",
   "reason.long_illness": "Illness or disability preventing the use of the service",
   "reason.death": "Death of the account holder",
+  "reason.unemployment": "Involuntary unemployment",
+  "reason.incapacity": "Incapacity for more than 60 days with a loss of income of at least 20 %",
+  "reason.moving_abroad": "Moving abroad",
+  "reason.service_failure": "Significant, persistent shortfall in the agreed service",
+  "reason.contract_change": "Unilateral change to the contract by the operator",
+  "reason.good_cause": "Another compelling reason that makes continuing the contract unreasonable",
   "proof.newAddress": "proof of your new address",
   "proof.noCoverage": "certificate that the service is not available at that address",
   "proof.unemployment": "unemployment registration certificate",
   "proof.overIndebtedness": "decision of the over-indebtedness commission",
   "proof.medical": "medical certificate",
   "proof.deathCertificate": "death certificate",
+  "proof.incomeLoss": "proof of a loss of income of at least 20 %",
+  "proof.residenceAbroad": "proof of your new residence abroad",
   "fee.total": "Termination fees:",
   "fee.grandTotal": "Total termination fees:",
   "fee.months": "{months} month(s)",
@@ -149,11 +159,16 @@ export const en: Record<PublicMessageKey, string> = {
   "fee.line.monthsToTwelve": "Monthly fees still due until the end of month 12",
   "fee.line.shareAfterTwelve": "Share of the monthly fees due after month 12",
   "fee.line.remainingCommitment": "Monthly fees still due until the end of the commitment",
+  "fee.line.advantageProRata": "Advantage received, pro rata to the remaining commitment",
+  "fee.line.remainingFeesShare": "Share of the monthly fees still due",
+  "fee.lowerOf": "The lower of these two amounts is owed (Lei 16/2022).",
   "fee.commitmentEnds": "Your commitment runs until {date}.",
   "fee.waiver.no_commitment": "No fee: this contract has no commitment.",
   "fee.waiver.commitment_over": "No fee: your commitment period is over.",
   "fee.waiver.tacitly_renewed": "No fee: after tacit renewal, cancelling is free.",
   "fee.waiver.legitimate_reason": "No fee: cancellation for a legitimate reason, subject to proof.",
+  "fee.waiver.withdrawal": "No fee: you are withdrawing within the withdrawal period.",
+  "fee.waiver.no_early_termination_fee": "No fee: German law allows no early-termination fee.",
   "equipment.box": "Internet box",
   "equipment.tv_decoder": "TV decoder",
   "equipment.sim": "SIM card",
@@ -410,4 +425,75 @@ export const en: Record<PublicMessageKey, string> = {
     "The case, its audit trail and the document's fingerprint remain available.",
   "dataRetention.gone.subscriberBack": "Back to your case",
   "dataRetention.gone.staffBack": "Back to the case",
+
+  "home.otherTitle": "Other ways to leave",
+  "home.withdrawTitle": "A contract signed less than 14 days ago?",
+  "home.withdrawText":
+    "Within the withdrawal period you can withdraw from your contract: it ends at once, with no fee and no reason to give.",
+  "home.withdrawLink": "Withdraw from contract here",
+  "home.germanTitle": "A contract under German law?",
+  "home.germanText": "German contracts are cancelled on a single page.",
+
+  "withdrawal.identifyMetaTitle": "Withdraw from a contract — {operator}",
+  "withdrawal.identifyTitle": "Withdraw from a contract",
+  "withdrawal.identifyLead":
+    "Identify yourself: we will show the contracts still inside their withdrawal period, then you confirm.",
+  "withdrawal.metaTitle": "Confirm your withdrawal — {operator}",
+  "withdrawal.title": "Confirm your withdrawal",
+  "withdrawal.lead":
+    "{name}, check what your withdrawal does, then confirm it. You do not have to give a reason.",
+  "withdrawal.none":
+    "None of your contracts is still inside its withdrawal period. You can still cancel it: the summary shows the end date and any fees before you confirm.",
+  "withdrawal.cancelInstead": "Cancel my contract instead",
+  "withdrawal.contractsTitle": "Contracts you can withdraw from",
+  "withdrawal.periodUntil": "Withdrawal period open until {date} included.",
+  "withdrawal.effectsTitle": "What your withdrawal does",
+  "withdrawal.endsOn": "Your contract ends on {date}, the day we receive your withdrawal.",
+  "withdrawal.submit": "Confirm withdrawal",
+  "withdrawal.error.contracts": "Tick at least one contract to withdraw from.",
+  "withdrawal.closed":
+    "The withdrawal period of this contract is over. You can still cancel it from the cancellation summary.",
+  "withdrawal.ackTitle": "Your withdrawal has been received",
+  "withdrawal.ackLead":
+    "We have received your withdrawal from the contract. Keep the reference below: the acknowledgment with its date and time is also on its way by email.",
+
+  "summary.withdrawalOpen":
+    "This contract is still inside its withdrawal period (until {date} included): you can withdraw from it with no fee and no reason.",
+  "summary.withdrawalLink": "Withdraw from contract here",
+
+  "singlePage.metaTitle": "Cancel contracts — {operator}",
+  "singlePage.title": "Cancel contracts",
+  "singlePage.lead":
+    "Fill in these details and press the button: your cancellation is sent at once, and you receive a confirmation with the date and time on screen and by email.",
+  "singlePage.typeLegend": "Type of cancellation",
+  "singlePage.typeOrdinary": "Ordinary cancellation",
+  "singlePage.typeOrdinaryHint":
+    "With one month’s notice, at the earliest at the end of the minimum term.",
+  "singlePage.typeExtraordinary": "Extraordinary cancellation",
+  "singlePage.typeExtraordinaryHint": "For good cause, as a rule with immediate effect.",
+  "singlePage.reasonLegend": "Reason for an extraordinary cancellation",
+  "singlePage.reasonHint": "Only for an extraordinary cancellation.",
+  "singlePage.contract": "Customer number, contract number or phone number",
+  "singlePage.contractHint": "The contract you want to cancel, as shown on your bill.",
+  "singlePage.endDateLegend": "Desired end date",
+  "singlePage.endDateHint": "We confirm the exact date in the confirmation.",
+  "singlePage.endDateEarliest": "At the earliest possible date",
+  "singlePage.endDateOn": "On a date of my choice",
+  "singlePage.endDateFieldHint": "For example {date}. Only if you chose a date.",
+  "singlePage.email": "Email address for the confirmation",
+  "singlePage.emailHint":
+    "The confirmation of receipt and your cancellation letter are sent there.",
+  "singlePage.submit": "Cancel now",
+  "singlePage.submitHint":
+    "By pressing the button you send your cancellation. You can save the confirmation as a PDF on the next page.",
+  "singlePage.anywayText":
+    "Send your cancellation as it is: we record it with its time of receipt, confirm receipt by email, and our team matches it to your contract.",
+  "singlePage.noMatch":
+    "We could not find a contract with these details. Check your name and the number you entered.",
+  "singlePage.earliestIs": "The earliest possible end date is {date}.",
+  "singlePage.error.type": "Choose the type of cancellation.",
+  "singlePage.error.reason": "Choose the reason for the extraordinary cancellation.",
+  "singlePage.error.before_earliest": "This date is before the earliest possible end date.",
+  "singlePage.error.too_far": "The end date cannot be more than 24 months ahead.",
+  "singlePage.error.invalid": "This date does not exist.",
 };

@@ -8,6 +8,8 @@ export const fr = {
 
   "language.fr": "Français",
   "language.en": "English",
+  "language.pt": "Português",
+  "language.de": "Deutsch",
 
   "home.metaTitle": "Résiliation en ligne — {operator}",
   "home.metaDescription":
@@ -137,12 +139,21 @@ export const fr = {
   "reason.over_indebtedness": "Surendettement",
   "reason.long_illness": "Maladie ou handicap empêchant l’usage du service",
   "reason.death": "Décès du titulaire",
+  "reason.unemployment": "Chômage involontaire",
+  "reason.incapacity":
+    "Incapacité de plus de 60\u00a0jours avec une perte de revenus d’au moins 20\u00a0%",
+  "reason.moving_abroad": "Déménagement à l’étranger",
+  "reason.service_failure": "Écart important et persistant par rapport au service convenu",
+  "reason.contract_change": "Modification unilatérale du contrat par l’opérateur",
+  "reason.good_cause": "Autre motif grave rendant la poursuite du contrat déraisonnable",
   "proof.newAddress": "justificatif de votre nouveau domicile",
   "proof.noCoverage": "attestation d’inéligibilité au service à cette adresse",
   "proof.unemployment": "attestation d’inscription à France Travail",
   "proof.overIndebtedness": "décision de recevabilité de la commission de surendettement",
   "proof.medical": "certificat médical",
   "proof.deathCertificate": "acte de décès",
+  "proof.incomeLoss": "justificatif d’une perte de revenus d’au moins 20\u00a0%",
+  "proof.residenceAbroad": "justificatif de votre nouvelle résidence à l’étranger",
   "fee.total": "Frais de résiliation\u202f:",
   "fee.grandTotal": "Total des frais de résiliation\u202f:",
   "fee.months": "{months} mois",
@@ -152,6 +163,9 @@ export const fr = {
   "fee.line.monthsToTwelve": "Mensualités restant dues jusqu’à la fin du 12e mois",
   "fee.line.shareAfterTwelve": "Part des mensualités dues après le 12e mois",
   "fee.line.remainingCommitment": "Mensualités restant dues jusqu’à la fin de l’engagement",
+  "fee.line.advantageProRata": "Avantage reçu, au prorata de l’engagement restant",
+  "fee.line.remainingFeesShare": "Part des mensualités restant dues",
+  "fee.lowerOf": "Le plus faible de ces deux montants est dû (Lei 16/2022).",
   "fee.commitmentEnds": "Votre engagement court jusqu’au {date}.",
   "fee.waiver.no_commitment": "Aucun frais\u202f: ce contrat est sans engagement.",
   "fee.waiver.commitment_over": "Aucun frais\u202f: votre période d’engagement est terminée.",
@@ -159,6 +173,10 @@ export const fr = {
     "Aucun frais\u202f: après reconduction tacite, la résiliation est gratuite.",
   "fee.waiver.legitimate_reason":
     "Aucun frais\u202f: résiliation pour motif légitime, sous réserve du justificatif.",
+  "fee.waiver.withdrawal":
+    "Aucun frais\u202f: vous vous rétractez pendant le délai de rétractation.",
+  "fee.waiver.no_early_termination_fee":
+    "Aucun frais\u202f: le droit allemand n’autorise aucuns frais de résiliation anticipée.",
   "equipment.box": "Box internet",
   "equipment.tv_decoder": "Décodeur TV",
   "equipment.sim": "Carte SIM",
@@ -423,6 +441,79 @@ export const fr = {
     "Le dossier, son journal d’audit et l’empreinte du document restent disponibles.",
   "dataRetention.gone.subscriberBack": "Retour à votre dossier",
   "dataRetention.gone.staffBack": "Retour au dossier",
+
+  "home.otherTitle": "Autres façons de partir",
+  "home.withdrawTitle": "Un contrat souscrit il y a moins de 14 jours\u202f?",
+  "home.withdrawText":
+    "Pendant le délai de rétractation, vous pouvez vous rétracter\u202f: le contrat prend fin aussitôt, sans frais ni motif à donner.",
+  "home.withdrawLink": "Se rétracter du contrat ici",
+  "home.germanTitle": "Un contrat soumis au droit allemand\u202f?",
+  "home.germanText": "Les contrats allemands se résilient sur une seule page.",
+
+  "withdrawal.identifyMetaTitle": "Se rétracter d’un contrat — {operator}",
+  "withdrawal.identifyTitle": "Se rétracter d’un contrat",
+  "withdrawal.identifyLead":
+    "Identifiez-vous\u202f: nous affichons les contrats encore dans leur délai de rétractation, puis vous confirmez.",
+  "withdrawal.metaTitle": "Confirmer votre rétractation — {operator}",
+  "withdrawal.title": "Confirmer votre rétractation",
+  "withdrawal.lead":
+    "{name}, vérifiez ce que fait votre rétractation, puis confirmez-la. Vous n’avez pas à donner de motif.",
+  "withdrawal.none":
+    "Aucun de vos contrats n’est encore dans son délai de rétractation. Vous pouvez toujours le résilier\u202f: le récapitulatif affiche la date de fin et les frais éventuels avant que vous confirmiez.",
+  "withdrawal.cancelInstead": "Résilier mon contrat à la place",
+  "withdrawal.contractsTitle": "Contrats dont vous pouvez vous rétracter",
+  "withdrawal.periodUntil": "Délai de rétractation ouvert jusqu’au {date} inclus.",
+  "withdrawal.effectsTitle": "Ce que fait votre rétractation",
+  "withdrawal.endsOn":
+    "Votre contrat prend fin le {date}, jour de réception de votre rétractation.",
+  "withdrawal.submit": "Confirmer la rétractation",
+  "withdrawal.error.contracts": "Cochez au moins un contrat dont vous vous rétractez.",
+  "withdrawal.closed":
+    "Le délai de rétractation de ce contrat est expiré. Vous pouvez toujours le résilier depuis le récapitulatif de résiliation.",
+  "withdrawal.ackTitle": "Votre rétractation a bien été reçue",
+  "withdrawal.ackLead":
+    "Nous avons reçu votre rétractation. Conservez la référence ci-dessous\u202f: l’accusé de réception, avec sa date et son heure, vous est aussi envoyé par e-mail.",
+
+  "summary.withdrawalOpen":
+    "Ce contrat est encore dans son délai de rétractation (jusqu’au {date} inclus)\u202f: vous pouvez vous en rétracter sans frais ni motif.",
+  "summary.withdrawalLink": "Se rétracter du contrat ici",
+
+  "singlePage.metaTitle": "Résilier des contrats — {operator}",
+  "singlePage.title": "Résilier des contrats",
+  "singlePage.lead":
+    "Remplissez ces informations et appuyez sur le bouton\u202f: votre résiliation est envoyée aussitôt, et vous recevez une confirmation avec la date et l’heure, à l’écran et par e-mail.",
+  "singlePage.typeLegend": "Type de résiliation",
+  "singlePage.typeOrdinary": "Résiliation ordinaire",
+  "singlePage.typeOrdinaryHint":
+    "Avec un mois de préavis, au plus tôt à la fin de la durée minimale.",
+  "singlePage.typeExtraordinary": "Résiliation extraordinaire",
+  "singlePage.typeExtraordinaryHint": "Pour motif grave, en principe avec effet immédiat.",
+  "singlePage.reasonLegend": "Motif de la résiliation extraordinaire",
+  "singlePage.reasonHint": "Seulement pour une résiliation extraordinaire.",
+  "singlePage.contract": "Numéro client, numéro de contrat ou numéro de ligne",
+  "singlePage.contractHint": "Le contrat à résilier, tel qu’il figure sur votre facture.",
+  "singlePage.endDateLegend": "Date de fin souhaitée",
+  "singlePage.endDateHint": "La date exacte figure dans la confirmation.",
+  "singlePage.endDateEarliest": "À la date la plus proche possible",
+  "singlePage.endDateOn": "À une date de mon choix",
+  "singlePage.endDateFieldHint": "Par exemple {date}. Seulement si vous choisissez une date.",
+  "singlePage.email": "Adresse e-mail pour la confirmation",
+  "singlePage.emailHint":
+    "La confirmation de réception et votre lettre de résiliation y sont envoyées.",
+  "singlePage.submit": "Résilier maintenant",
+  "singlePage.submitHint":
+    "En appuyant sur le bouton, vous envoyez votre résiliation. Vous pourrez enregistrer la confirmation en PDF à la page suivante.",
+  "singlePage.anywayText":
+    "Envoyez votre résiliation telle quelle\u202f: nous l’enregistrons avec son heure de réception, en accusons réception par e-mail, et notre équipe la rattache à votre contrat.",
+  "singlePage.noMatch":
+    "Aucun contrat ne correspond à ces informations. Vérifiez votre nom et le numéro saisi.",
+  "singlePage.earliestIs": "La date de fin la plus proche possible est le {date}.",
+  "singlePage.error.type": "Choisissez le type de résiliation.",
+  "singlePage.error.reason": "Choisissez le motif de la résiliation extraordinaire.",
+  "singlePage.error.before_earliest":
+    "Cette date est antérieure à la date de fin la plus proche possible.",
+  "singlePage.error.too_far": "La date de fin ne peut pas dépasser 24 mois.",
+  "singlePage.error.invalid": "Cette date n’existe pas.",
 } satisfies Record<string, string>;
 
 export type PublicMessageKey = keyof typeof fr;

@@ -5,6 +5,7 @@ import { Consequences } from "~/components/consequences";
 import { Choice, ChoiceGroup, ErrorSummary, type FieldErrors } from "~/components/form";
 import { PublicPage } from "~/components/public-page";
 import { CONTACT_CHANNELS, CONTACT_WINDOWS, EXIT_REASONS } from "~/domain/enums";
+import { packFor } from "~/domain/jurisdictions";
 import { formatDate, formatDateTime, translate, type MessageKey } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
 import { loadCaseById } from "~/services/load-subscriber-case.server";
@@ -39,6 +40,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       email: view.case.acknowledgmentEmail,
       timeZone: view.timeZone,
       summary: view.summary,
+      withdrawal: view.case.terminationType === "withdrawal",
+      // The withdrawal and Germany's one-page form take two steps; the summary journey three.
+      steps:
+        view.case.terminationType === "withdrawal" ||
+        packFor(view.case.jurisdiction).journey === "single_page"
+          ? 2
+          : 3,
       caseUrl: new URL(`/dossier/${token}`, context.env.APP_URL).toString(),
       casePath: `/dossier/${token}`,
       surveyAnswered: survey !== undefined,
@@ -77,9 +85,9 @@ export default function AcknowledgmentPage() {
   return (
     <PublicPage>
       <div className="notice notice--success stack" role="status">
-        <p className="muted">{t("journey.step", { current: 3, total: 3 })}</p>
-        <h1>{t("ack.title")}</h1>
-        <p className="lead">{t("ack.lead")}</p>
+        <p className="muted">{t("journey.step", { current: ack.steps, total: ack.steps })}</p>
+        <h1>{t(ack.withdrawal ? "withdrawal.ackTitle" : "ack.title")}</h1>
+        <p className="lead">{t(ack.withdrawal ? "withdrawal.ackLead" : "ack.lead")}</p>
       </div>
 
       <dl className="summary-list">

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { data, redirect } from "@remix-run/node";
+import { data, redirect, redirectDocument } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorSummary, FormAlert, TextField, type FieldErrors } from "~/components/form";
 import { PublicPage } from "~/components/public-page";
 import { consumeLimits } from "~/auth/rate-limit.server";
+import { packFor } from "~/domain/jurisdictions";
 import { translate } from "~/i18n/i18n";
-import { resolveLang } from "~/i18n/lang.server";
+import { languageChanges, packLangCookie, resolveLang } from "~/i18n/lang.server";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
 import { identifySubscriber } from "~/services/identify-subscriber.server";
 import { requirePortalOperator } from "~/services/load-operator-branding.server";
@@ -16,14 +17,21 @@ import { newJourney, readJourney } from "./journey-session.server";
 
 const FIELDS = ["firstName", "lastName", "reference", "email"] as const;
 
-export const meta: MetaFunction = ({ matches }) => {
+// Two entries share this page: « Résilier votre contrat » (/resilier) and the EU withdrawal
+// button (/retractation, CRD art. 11a), which then asks to confirm the withdrawal.
+function modeOf(request: Request) {
+  return new URL(request.url).pathname.startsWith("/retractation") ? "withdraw" : "cancel";
+}
+
+export const meta: MetaFunction<typeof loader> = ({ matches, data }) => {
   const { lang, operatorName } = siteDataFromMatches(matches);
-  return [{ title: translate(lang, "identify.metaTitle", { operator: operatorName }) }];
+  const key = data?.mode === "withdraw" ? "withdrawal.identifyMetaTitle" : "identify.metaTitle";
+  return [{ title: translate(lang, key, { operator: operatorName }) }];
 };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { journey } = await readJourney(request, context);
-  return { failures: journey.failures };
+  return { failures: journey.failures, mode: modeOf(request) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -31,6 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const values = textValues(form, FIELDS);
   const handle = await readJourney(request, context);
   const { lang } = resolveLang(request);
+  const mode = modeOf(request);
   const parsed = IdentifySchema.safeParse(values);
   if (!parsed.success) {
     return data(
@@ -72,21 +81,48 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const found = await identifySubscriber(context.db, { operatorId: operator.id, ...parsed.data });
   if (!found.matched) {
     const failures = handle.journey.failures + 1;
-    const cookie = await handle.save({ ...newJourney(failures), key: handle.journey.key });
+    const cookie = await handle.save({ ...newJourney(failures, mode), key: handle.journey.key });
     return data(
       { values, errors: {}, failures, problem: { key: "identify.noMatch" as const, minutes: 0 } },
       { status: 422, headers: { "Set-Cookie": cookie } },
     );
   }
-  const cookie = await handle.save({
-    ...newJourney(),
-    subscriberId: found.subscriber.id,
-    contractIds: found.contracts.map((contract) => contract.id),
-    preselected: found.preselectedContractIds,
-    email: parsed.data.email,
-    identifiedAt: new Date().toISOString(),
-  });
-  throw redirect("/resilier/recapitulatif", { headers: { "Set-Cookie": cookie } });
+  // One case follows one rule pack: the journey keeps the contracts of the law of the contract
+  // the subscriber named (or of their first contract), and speaks that pack's language unless
+  // the subscriber chose another.
+  const named =
+    found.contracts.find((contract) => found.preselectedContractIds.includes(contract.id)) ??
+    found.contracts[0];
+  const jurisdiction = named?.jurisdiction ?? operator.jurisdiction;
+  const pack = packFor(jurisdiction);
+  const sameLaw = found.contracts.filter((contract) => contract.jurisdiction === jurisdiction);
+  const headers = new Headers();
+  headers.append(
+    "Set-Cookie",
+    await handle.save({
+      ...newJourney(0, mode),
+      subscriberId: found.subscriber.id,
+      contractIds: sameLaw.map((contract) => contract.id),
+      preselected: found.preselectedContractIds,
+      email: parsed.data.email,
+      identifiedAt: new Date().toISOString(),
+      typed: {
+        firstName: parsed.data.firstName,
+        lastName: parsed.data.lastName,
+        reference: parsed.data.reference,
+      },
+    }),
+  );
+  headers.append("Set-Cookie", packLangCookie(pack.defaultLanguage));
+  // A change of language reloads the whole document (title, <html lang>), as the switch does.
+  const go = languageChanges(request, lang, pack.defaultLanguage) ? redirectDocument : redirect;
+  const next =
+    mode === "withdraw"
+      ? "/retractation/confirmer"
+      : pack.journey === "single_page"
+        ? "/kuendigen"
+        : "/resilier/recapitulatif";
+  throw go(next, { headers });
 }
 
 export default function IdentifyPage() {
@@ -99,13 +135,14 @@ export default function IdentifyPage() {
   const errors: FieldErrors = actionData?.errors ?? {};
   const failures = actionData?.failures ?? loaderData.failures;
   const problem = actionData?.problem ?? null;
+  const withdraw = loaderData.mode === "withdraw";
 
   return (
     <PublicPage>
       <div className="stack">
-        <p className="muted">{t("journey.step", { current: 1, total: 3 })}</p>
-        <h1>{t("identify.title")}</h1>
-        <p className="lead">{t("identify.lead")}</p>
+        <p className="muted">{t("journey.step", { current: 1, total: withdraw ? 2 : 3 })}</p>
+        <h1>{t(withdraw ? "withdrawal.identifyTitle" : "identify.title")}</h1>
+        <p className="lead">{t(withdraw ? "withdrawal.identifyLead" : "identify.lead")}</p>
       </div>
 
       <ErrorSummary errors={errors} />

@@ -87,6 +87,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (journey.subscriberId === undefined) throw redirect("/resilier");
   if (journey.caseId !== undefined) throw redirect("/resilier/accuse");
   const first = await view(request, context, journey, initialValues(journey, []));
+  // Germany's contracts have their own one-page form (§ 312k BGB).
+  if (first.prepared.journey === "single_page") throw redirect("/kuendigen");
   const availableIds = first.prepared.candidates
     .filter((candidate) => candidate.openCase === null)
     .map((candidate) => candidate.id);
@@ -219,9 +221,27 @@ export async function action({ request, context }: ActionFunctionArgs) {
         { endDate: `summary.error.${result.summary.endDateError ?? "invalid"}` as MessageKey },
         null,
       );
+    case "withdrawal_closed":
+    case "notice_resolved":
     case "contract_unavailable":
       return again(409, {}, { key: "summary.contractUnavailable" });
   }
+}
+
+/** The EU withdrawal button (CRD art. 11a), on a contract still inside its withdrawal period. */
+function WithdrawalEntry({ until }: { until: string | null }) {
+  const { t, lang } = useI18n();
+  if (until === null) return null;
+  return (
+    <div className="notice stack">
+      <p>{t("summary.withdrawalOpen", { date: formatDate(until, lang) })}</p>
+      <p>
+        <a className="button" href="/retractation/confirmer">
+          {t("summary.withdrawalLink")}
+        </a>
+      </p>
+    </div>
+  );
 }
 
 export default function SummaryPage() {
@@ -313,6 +333,12 @@ export default function SummaryPage() {
                   }
                 />
                 <FeeDetails contract={contract} />
+                <WithdrawalEntry
+                  until={
+                    candidates.find((candidate) => candidate.id === contract.id)
+                      ?.withdrawalOpenUntil ?? null
+                  }
+                />
                 {contract.returnItems.length > 0 ? (
                   <p>
                     {t("summary.contractEquipment", {

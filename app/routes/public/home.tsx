@@ -2,7 +2,12 @@ import type { MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { CancelSteps } from "~/components/cancel-steps";
 import { SiteFooter } from "~/components/site-footer";
-import { CANCEL_PATH, SiteHeader } from "~/components/site-header";
+import {
+  cancelPathFor,
+  GERMAN_CANCEL_PATH,
+  SiteHeader,
+  WITHDRAW_PATH,
+} from "~/components/site-header";
 import { translate } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n, useSiteData } from "~/i18n/use-i18n";
 
@@ -18,7 +23,7 @@ export const meta: MetaFunction = ({ matches }) => {
 };
 
 export default function HomePage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { operatorName } = useSiteData();
 
   return (
@@ -38,7 +43,7 @@ export default function HomePage() {
               <h2>{t("home.leaveTitle")}</h2>
               <p className="lead">{t("home.leaveText")}</p>
               <p>
-                <Link className="button button--primary button--large" to={CANCEL_PATH}>
+                <Link className="button button--primary button--large" to={cancelPathFor(lang)}>
                   {t("site.cancelCta")}
                 </Link>
               </p>
@@ -47,6 +52,32 @@ export default function HomePage() {
               <h3>{t("home.stepsTitle")}</h3>
               <CancelSteps />
             </div>
+          </section>
+
+          <section className="stack" aria-labelledby="other-exits-title">
+            <h2 id="other-exits-title">{t("home.otherTitle")}</h2>
+            <ul className="card-grid" role="list">
+              <li className="card stack">
+                <h3>{t("home.withdrawTitle")}</h3>
+                <p>{t("home.withdrawText")}</p>
+                <p>
+                  <Link className="button" to={WITHDRAW_PATH}>
+                    {t("home.withdrawLink")}
+                  </Link>
+                </p>
+              </li>
+              {lang === "de" ? null : (
+                <li className="card stack">
+                  <h3>{t("home.germanTitle")}</h3>
+                  <p>{t("home.germanText")}</p>
+                  <p>
+                    <Link className="button" to={GERMAN_CANCEL_PATH} lang="de">
+                      Verträge hier kündigen
+                    </Link>
+                  </p>
+                </li>
+              )}
+            </ul>
           </section>
 
           <section className="stack">

@@ -20,6 +20,12 @@ const JourneySchema = z.object({
   summaryShownAt: z.iso.datetime().optional(),
   /** Failed identifications in a row; from two on, "send my notice anyway" is offered. */
   failures: z.int().min(0).default(0),
+  /** `withdraw`: the EU withdrawal button's journey (identify → confirm withdrawal). */
+  mode: z.enum(["cancel", "withdraw"]).default("cancel"),
+  /** What was typed on the identify page, to fill in Germany's single confirmation page. */
+  typed: z
+    .object({ firstName: z.string(), lastName: z.string(), reference: z.string() })
+    .optional(),
   caseId: z.uuid().optional(),
   caseToken: z.string().optional(),
   noticeId: z.uuid().optional(),
@@ -74,6 +80,6 @@ export async function readJourney(
   };
 }
 
-export function newJourney(failures = 0): Journey {
-  return { key: randomUUID(), contractIds: [], preselected: [], failures };
+export function newJourney(failures = 0, mode: Journey["mode"] = "cancel"): Journey {
+  return { key: randomUUID(), contractIds: [], preselected: [], failures, mode };
 }

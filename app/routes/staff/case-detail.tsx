@@ -5,7 +5,14 @@ import { requireStaff } from "~/auth/require-staff.server";
 import { STAFF_ACCESS, canView } from "~/auth/staff-access";
 import { CaseStatusBadge, STAFF_TIME_ZONE } from "~/components/staff-frame";
 import { formatPhoneNumber } from "~/domain/identification";
-import { formatDate, formatDateTime, formatMoney, translate, type MessageKey } from "~/i18n/i18n";
+import {
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  isLang,
+  translate,
+  type MessageKey,
+} from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
 import { loadStaffCase, recordCaseView } from "~/services/staff/load-staff-case.server";
 
@@ -157,7 +164,7 @@ export default function StaffCaseDetail() {
             <dt>{t("staff.case.ackEmail")}</dt>
             <dd>{row.acknowledgmentEmail ?? t("staff.retention.case.erased")}</dd>
             <dt>{t("staff.case.language")}</dt>
-            <dd>{t(`language.${row.language === "en" ? "en" : "fr"}`)}</dd>
+            <dd>{t(`language.${isLang(row.language) ? row.language : "fr"}`)}</dd>
             {row.withdrawnAt ? (
               <>
                 <dt>{t("staff.case.withdrawnAt")}</dt>

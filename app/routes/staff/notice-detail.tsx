@@ -6,7 +6,7 @@ import { requireStaff } from "~/auth/require-staff.server";
 import { STAFF_ACCESS } from "~/auth/staff-access";
 import { ErrorSummary, FormAlert, type FieldErrors } from "~/components/form";
 import { STAFF_TIME_ZONE } from "~/components/staff-frame";
-import { formatDate, formatDateTime, translate, type MessageKey } from "~/i18n/i18n";
+import { formatDate, formatDateTime, isLang, translate, type MessageKey } from "~/i18n/i18n";
 import { siteDataFromMatches, useI18n } from "~/i18n/use-i18n";
 import { fieldErrors } from "~/routes/public/form-data";
 import { REJECTION_REASONS, parseRejection, type NoticeSubmitted } from "~/domain/notice-rejection";
@@ -193,7 +193,7 @@ export default function StaffNoticeDetail() {
           <dt>{t("staff.field.email")}</dt>
           <dd>{notice.email ?? t("staff.retention.case.erased")}</dd>
           <dt>{t("staff.case.language")}</dt>
-          <dd>{t(`language.${notice.language === "en" ? "en" : "fr"}`)}</dd>
+          <dd>{t(`language.${isLang(notice.language) ? notice.language : "fr"}`)}</dd>
         </dl>
       </section>
 

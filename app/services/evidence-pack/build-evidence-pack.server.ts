@@ -11,6 +11,7 @@ import {
   renderEvidenceSummary,
 } from "../../documents/render-evidence-summary";
 import { maskEmail } from "../../domain/mask-email";
+import { isLang } from "../../i18n/i18n";
 import type { AuditEventRow } from "../../../db/schema";
 import { jsonLine, type ExportRow } from "../audit-export/encode";
 import { manifestText, signManifest } from "../audit-export/manifest.server";
@@ -212,7 +213,7 @@ export async function buildEvidencePack(
   // Signed like an export manifest: Ed25519 over the canonical JSON without `signature`.
   const manifest = { ...unsigned, signature: options.signer.sign(canonicalJson(unsigned)) };
   const t = evidenceSummaryText(
-    evidenceSummaryTemplate(row.jurisdiction, row.language === "en" ? "en" : "fr"),
+    evidenceSummaryTemplate(row.jurisdiction, isLang(row.language) ? row.language : "fr"),
   );
   return {
     fileName: safeFileName(t("document.fileName", { reference: row.reference })),

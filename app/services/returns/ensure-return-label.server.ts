@@ -16,6 +16,7 @@ import {
   RETURN_LABEL_CONTENT_TYPE,
 } from "../../documents/render-return-label";
 import { ensureCaseDocument } from "../ensure-case-document.server";
+import { isLang } from "../../i18n/i18n";
 
 /** "Service retours, 4 allée des Entrepôts, 93200 Saint-Denis" → one line per part. */
 export function addressLines(address: string): string[] {
@@ -48,7 +49,7 @@ export async function buildReturnLabelData(db: Db, caseId: string): Promise<Retu
   const { subscriber, operator } = row;
   return {
     jurisdiction: row.case.jurisdiction,
-    language: row.case.language === "en" ? "en" : "fr",
+    language: isLang(row.case.language) ? row.case.language : "fr",
     returnNumber: row.equipmentReturn.returnNumber,
     caseReference: row.case.reference,
     createdAt: row.equipmentReturn.createdAt.toISOString(),
