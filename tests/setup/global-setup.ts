@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -10,6 +9,7 @@ import { createDatabaseClient } from "../../db/client";
 import { runMigrations } from "../../db/migrate";
 import { seedDemoData } from "../../db/seed";
 import { createAuditSigner } from "../../app/audit/signing.server";
+import { ensureTestBuild } from "./test-build";
 import {
   PORTAL_TEST_AUDIT_KEY,
   PORTAL_TEST_SECRET,
@@ -40,6 +40,11 @@ function freePort(): Promise<number> {
 
 export default async function setup(project: TestProject) {
   const runId = `${process.pid}_${Date.now().toString(36)}`;
+  // Browser tests drive the production build (test-build.ts): built while the databases are
+  // prepared, or reused when the sources have not changed since the last run.
+  const building = ensureTestBuild(runId);
+  // Settled at once so that a failure while seeding does not leave it unhandled; awaited below.
+  building.catch(() => undefined);
   let embedded: EmbeddedPostgres | undefined;
   let dataDir: string | undefined;
   let adminUrl = process.env.DATABASE_URL;
@@ -75,17 +80,7 @@ export default async function setup(project: TestProject) {
     );
   }
 
-  // Browser tests drive the production build, made once per run in its own folder (so that two
-  // runs at once, e.g. two worktrees or two terminals, never serve each other's half-built files).
-  const buildDir = path.resolve(".cache/test-build", runId);
-  execFileSync(
-    process.execPath,
-    ["node_modules/@remix-run/dev/dist/cli.js", "vite:build", "--logLevel", "error"],
-    {
-      env: { ...process.env, REMIX_BUILD_DIR: buildDir, NODE_ENV: "production" },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const buildDir = await building;
 
   project.provide("adminUrl", adminUrl);
   project.provide("runId", runId);
@@ -100,6 +95,5 @@ export default async function setup(project: TestProject) {
     await admin.end({ timeout: 5 });
     await embedded?.stop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-    rmSync(buildDir, { recursive: true, force: true });
   };
 }
