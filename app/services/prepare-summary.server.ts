@@ -7,7 +7,11 @@ import {
   type EndDateChoice,
 } from "../domain/cancellation-summary";
 import { dateInZone, type IsoDate } from "../domain/dates";
-import type { LegitimateReason, TerminationType } from "../domain/jurisdictions/types";
+import type {
+  JurisdictionPack,
+  LegitimateReason,
+  TerminationType,
+} from "../domain/jurisdictions/types";
 import { loadCancellationContext } from "./load-cancellation-context.server";
 
 export interface SummaryCandidate {
@@ -28,6 +32,7 @@ export interface PreparedSummary {
   summary: CancellationSummary | null;
   legitimateReasons: readonly LegitimateReason[];
   timeZone: string;
+  jurisdiction: JurisdictionPack["code"];
   /** The pack's kind of journey (Germany: one confirmation page). */
   journey: "summary" | "single_page";
   returnAddress: string;
@@ -110,6 +115,7 @@ export async function prepareSummary(
           }),
     legitimateReasons: context.pack.legitimateReasons,
     timeZone: context.pack.timeZone,
+    jurisdiction: context.pack.code,
     journey: context.pack.journey,
     returnAddress: context.operator.returnAddress,
     supportEmail: context.operator.supportEmail,

@@ -82,6 +82,20 @@ describe("beyond France", { timeout: 60_000 }, () => {
       ].sort(),
     );
 
+    // A typo: one neutral message, the form kept; after two, "send anyway" is offered.
+    for (const attempt of [1, 2]) {
+      await fillIdentity(page, {
+        firstName: "Jonas",
+        lastName: `Bäcker${attempt}`,
+        reference: "DE-2024-000701",
+        email: "jonas.becker@example.com",
+      });
+      await button.click();
+      await page.getByText(t("de", "singlePage.noMatch")).waitFor();
+    }
+    await page.getByRole("button", { name: t("de", "identify.anywaySubmit") }).waitFor();
+    expect(await page.locator('input[name="email"]').inputValue()).toBe("jonas.becker@example.com");
+
     await fillIdentity(page, {
       firstName: "Jonas",
       lastName: "Becker",

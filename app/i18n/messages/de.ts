@@ -99,6 +99,7 @@ export const de: Record<PublicMessageKey, string> = {
   "summary.endDateLegend": "Wann soll Ihr Vertrag enden?",
   "summary.endDateHint":
     "Frühestens am {date}: Das Gesetz schreibt vor, dass die Kündigung innerhalb von 10 Tagen wirksam wird. Sie können auch ein späteres Datum wählen.",
+  "summary.endDateHintOther": "Frühestens am {date}. Sie können auch ein späteres Datum wählen.",
   "summary.endDateEarliest": "So bald wie möglich, am {date}",
   "summary.endDateLater": "Zu einem späteren Datum",
   "summary.endDateField": "Späteres Datum",
@@ -472,6 +473,7 @@ export const de: Record<PublicMessageKey, string> = {
     "Für keinen Ihrer Verträge läuft noch die Widerrufsfrist. Sie können Ihren Vertrag aber weiterhin kündigen: Die Übersicht zeigt Ihnen das Vertragsende und etwaige Gebühren, bevor Sie bestätigen.",
   "withdrawal.cancelInstead": "Stattdessen meinen Vertrag kündigen",
   "withdrawal.contractsTitle": "Verträge, die Sie widerrufen können",
+  "withdrawal.thisContract": "{offer} widerrufen (Vertrag {number})",
   "withdrawal.periodUntil": "Die Widerrufsfrist läuft bis einschließlich {date}.",
   "withdrawal.effectsTitle": "Was Ihr Widerruf bewirkt",
   "withdrawal.endsOn": "Ihr Vertrag endet am {date}, dem Tag, an dem Ihr Widerruf bei uns eingeht.",

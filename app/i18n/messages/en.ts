@@ -93,6 +93,7 @@ export const en: Record<PublicMessageKey, string> = {
   "summary.endDateLegend": "When should your contract end?",
   "summary.endDateHint":
     "At the earliest on {date}: the law requires the cancellation to take effect within 10 days. You may choose a later date.",
+  "summary.endDateHintOther": "At the earliest on {date}. You may choose a later date.",
   "summary.endDateEarliest": "As soon as possible, on {date}",
   "summary.endDateLater": "On a later date",
   "summary.endDateField": "Later date",
@@ -446,6 +447,7 @@ export const en: Record<PublicMessageKey, string> = {
     "None of your contracts is still inside its withdrawal period. You can still cancel it: the summary shows the end date and any fees before you confirm.",
   "withdrawal.cancelInstead": "Cancel my contract instead",
   "withdrawal.contractsTitle": "Contracts you can withdraw from",
+  "withdrawal.thisContract": "Withdraw from {offer} (contract {number})",
   "withdrawal.periodUntil": "Withdrawal period open until {date} included.",
   "withdrawal.effectsTitle": "What your withdrawal does",
   "withdrawal.endsOn": "Your contract ends on {date}, the day we receive your withdrawal.",

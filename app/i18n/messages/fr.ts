@@ -93,6 +93,7 @@ export const fr = {
   "summary.endDateLegend": "Quand votre contrat doit-il prendre fin\u202f?",
   "summary.endDateHint":
     "Au plus tôt le {date}\u202f: la loi impose une prise d’effet dans les 10 jours. Vous pouvez choisir une date plus tardive.",
+  "summary.endDateHintOther": "Au plus tôt le {date}. Vous pouvez choisir une date plus tardive.",
   "summary.endDateEarliest": "Le plus tôt possible, le {date}",
   "summary.endDateLater": "À une date plus tardive",
   "summary.endDateField": "Date plus tardive",
@@ -462,6 +463,7 @@ export const fr = {
     "Aucun de vos contrats n’est encore dans son délai de rétractation. Vous pouvez toujours le résilier\u202f: le récapitulatif affiche la date de fin et les frais éventuels avant que vous confirmiez.",
   "withdrawal.cancelInstead": "Résilier mon contrat à la place",
   "withdrawal.contractsTitle": "Contrats dont vous pouvez vous rétracter",
+  "withdrawal.thisContract": "Me rétracter de {offer} (contrat {number})",
   "withdrawal.periodUntil": "Délai de rétractation ouvert jusqu’au {date} inclus.",
   "withdrawal.effectsTitle": "Ce que fait votre rétractation",
   "withdrawal.endsOn":

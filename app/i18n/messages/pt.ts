@@ -99,6 +99,8 @@ export const pt: Record<PublicMessageKey, string> = {
   "summary.endDateLegend": "Quando deve terminar o seu contrato?",
   "summary.endDateHint":
     "Data mais próxima possível: {date}, porque a lei exige que o cancelamento produza efeitos no prazo de 10 dias. Pode escolher uma data posterior.",
+  "summary.endDateHintOther":
+    "Data mais próxima possível: {date}. Pode escolher uma data posterior.",
   "summary.endDateEarliest": "O mais cedo possível, a {date}",
   "summary.endDateLater": "Numa data posterior",
   "summary.endDateField": "Data posterior",
@@ -469,6 +471,7 @@ export const pt: Record<PublicMessageKey, string> = {
     "Nenhum dos seus contratos se encontra ainda dentro do prazo de livre resolução. Pode, no entanto, cancelá-lo: o resumo apresenta a data de fim e os eventuais encargos antes de confirmar.",
   "withdrawal.cancelInstead": "Em alternativa, cancelar o meu contrato",
   "withdrawal.contractsTitle": "Contratos em que pode exercer a livre resolução",
+  "withdrawal.thisContract": "Exercer a livre resolução de {offer} (contrato {number})",
   "withdrawal.periodUntil": "Prazo de livre resolução em curso até {date}, inclusive.",
   "withdrawal.effectsTitle": "Efeitos da livre resolução",
   "withdrawal.endsOn":

@@ -68,10 +68,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const journey =
     handle.journey.caseId === undefined ? handle.journey : newJourney(handle.journey.failures);
   const headers = new Headers({ "Cache-Control": "no-store" });
-  headers.append(
-    "Set-Cookie",
-    await handle.save({ ...journey, summaryShownAt: new Date().toISOString() }),
-  );
+  // Saved only when it changes: after a POST this loader runs again with the request's cookie,
+  // and saving then would undo what the action just saved (the failure count).
+  if (journey !== handle.journey || journey.summaryShownAt === undefined)
+    headers.append(
+      "Set-Cookie",
+      await handle.save({ ...journey, summaryShownAt: new Date().toISOString() }),
+    );
   return data(
     {
       ...pageFacts(),

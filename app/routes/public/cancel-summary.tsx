@@ -357,9 +357,13 @@ export default function SummaryPage() {
             <ChoiceGroup
               name="endDateMode"
               legend={t("summary.endDateLegend")}
-              hint={t("summary.endDateHint", {
-                date: formatDate(summary.window.earliest, lang),
-              })}
+              // The 10-day rule is French law (L224-39); other packs state the date only.
+              hint={t(
+                prepared.jurisdiction === "FR" ? "summary.endDateHint" : "summary.endDateHintOther",
+                {
+                  date: formatDate(summary.window.earliest, lang),
+                },
+              )}
             >
               <Choice
                 type="radio"

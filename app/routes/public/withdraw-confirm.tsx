@@ -194,7 +194,7 @@ export default function WithdrawConfirmPage() {
                     defaultChecked={selected.has(contract.id)}
                     label={
                       <strong>
-                        {t("summary.cancelThis", {
+                        {t("withdrawal.thisContract", {
                           offer: contract.offerName,
                           number: contract.contractNumber,
                         })}
