@@ -235,7 +235,7 @@ function copyText(buf: Buffer, start: number, end: number): string {
   return out.toString("utf8", 0, length);
 }
 
-/** A non-negative or negative decimal integer written in ASCII. */
+/** A decimal integer in ASCII digits, maybe negative (COPY writes integers so). */
 function copyInteger(buf: Buffer, start: number, end: number): number {
   let i = start;
   const negative = buf[i] === 45;
