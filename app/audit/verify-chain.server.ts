@@ -208,7 +208,7 @@ const NEWLINE = 10;
 const BACKSLASH = 92;
 
 /** A field of COPY's text format as a string: backslash escapes decoded. */
-function copyText(buf: Buffer, start: number, end: number): string {
+export function copyText(buf: Buffer, start: number, end: number): string {
   const slash = buf.indexOf(BACKSLASH, start);
   if (slash === -1 || slash >= end) return buf.toString("utf8", start, end);
   if (end - start === 2 && buf[start + 1] === 78) throw new Error("unexpected NULL in COPY row");
@@ -435,7 +435,7 @@ class CopyScan {
  * behind a long scan. Null inside a transaction: its own writes are visible on its connection
  * only, so the scan reads pages through it instead.
  */
-function scanClient(db: Queryable): postgres.Sql | null {
+export function scanClient(db: Queryable): postgres.Sql | null {
   // drizzle() sets `$client` (the postgres.js pool) on the database, not on a transaction.
   const pool: unknown = "$client" in db ? db.$client : null;
   if (typeof pool !== "function" || !("options" in pool)) return null;

@@ -11,6 +11,8 @@ import type { AuditSigner } from "~/audit/signing.server";
 import type { Logger } from "~/config/logger.server";
 import { dateInZone, instantInZone } from "~/domain/dates";
 import { canonicalJson } from "~/audit/canonical";
+import { scanClient } from "~/audit/verify-chain.server";
+import { CopyLines, openExportCopy } from "./copy-lines.server";
 import { CSV_HEADER, csvField } from "./encode";
 import { EXPORT_TIME_ZONE, type AuditExportFilters, type AuditExportRequest } from "./filters";
 import {
@@ -57,6 +59,8 @@ export interface StartAuditExportInput {
   /** Count the selected rows first (for a progress bar): `onStart` receives the total. */
   onStart?: (total: number) => void;
   onProgress?: (rows: number) => void;
+  /** Read by keyset pages instead of one COPY (the tests compare the two). */
+  keysetPages?: boolean;
 }
 
 export interface RunningAuditExport {
@@ -152,30 +156,82 @@ interface StreamState {
  */
 const CHUNK_CHARS = 32 * 1024;
 
-async function* fileChunks(
-  tx: Promise<Tx>,
-  input: {
-    filters: AuditExportFilters;
-    request: AuditExportRequest;
-    state: StreamState;
-    onStart?: (total: number) => void;
-    onProgress?: (rows: number) => void;
-  },
-): AsyncGenerator<Buffer> {
+/** Counts a chain as its first row is written. */
+function enterStream(state: StreamState, stream: string): void {
+  state.streams += 1;
+  if (state.streamNames !== null) {
+    if (state.streams > MAX_ANCHORED_STREAMS) state.streamNames = null;
+    else state.streamNames.push(stream);
+  }
+}
+
+interface ChunkInput {
+  filters: AuditExportFilters;
+  request: AuditExportRequest;
+  state: StreamState;
+  /** The pool's database, for a COPY on a connection of its own; null: keyset pages only. */
+  pool: Db | null;
+  onStart?: (total: number) => void;
+  onProgress?: (rows: number) => void;
+}
+
+async function* fileChunks(tx: Promise<Tx>, input: ChunkInput): AsyncGenerator<Buffer> {
   const { filters, request, state } = input;
   const db = await tx;
-  const checkpoint = await latestCheckpoint(db);
-  state.checkpoint = checkpoint
-    ? {
-        id: checkpoint.id,
-        payload: checkpoint.payload,
-        signature: checkpoint.signature,
-        keyId: checkpoint.keyId,
+  const client = input.pool === null ? null : scanClient(input.pool);
+  try {
+    // The COPY starts first: Postgres sorts on its own connection while this one reads the
+    // checkpoint and counts the rows.
+    let copy: Promise<AsyncIterable<Buffer>> | null = null;
+    if (client !== null) {
+      const [exported] = await db.execute<{ snapshot: string }>(
+        sql`select pg_export_snapshot() as snapshot`,
+      );
+      copy = openExportCopy(client, exported!.snapshot, filters, request.format);
+      // A failure surfaces when it is awaited below, not as an unhandled rejection.
+      copy.catch(() => undefined);
+    }
+    const checkpoint = await latestCheckpoint(db);
+    state.checkpoint = checkpoint
+      ? {
+          id: checkpoint.id,
+          payload: checkpoint.payload,
+          signature: checkpoint.signature,
+          keyId: checkpoint.keyId,
+        }
+      : null;
+    if (input.onStart) input.onStart(await countExportEvents(db, filters));
+    if (request.format === "csv") yield Buffer.from(CSV_HEADER, "utf8");
+    if (copy === null) yield* pageChunks(db, input);
+    else {
+      const reader = new CopyLines(request.format, (stream) => enterStream(state, stream));
+      let reported = 0;
+      // One chunk at a time: while the file's consumer waits, so does the COPY (postgres.js
+      // pauses the socket when the stream's buffer is full).
+      for await (const chunk of await copy) {
+        for (const out of reader.push(chunk)) yield out;
+        if (reader.rows - reported >= EXPORT_PAGE_SIZE) {
+          reported = reader.rows;
+          state.rows = reader.rows;
+          input.onProgress?.(state.rows);
+        }
       }
-    : null;
-  if (input.onStart) input.onStart(await countExportEvents(db, filters));
+      for (const out of reader.end()) yield out;
+      state.rows = reader.rows;
+      input.onProgress?.(state.rows);
+    }
+  } finally {
+    // Ended at once, its read-only transaction with it: after a failure or a dropped download
+    // the COPY may still be running, and after a complete one a COMMIT waited forever behind
+    // the COPY in postgres.js (whose COPY streams also left pooled connections stuck, #499).
+    await client?.end({ timeout: 0 });
+  }
+}
+
+/** The keyset pages (inside a transaction, where a connection of its own would not see it). */
+async function* pageChunks(db: Tx, input: ChunkInput): AsyncGenerator<Buffer> {
+  const { filters, request, state } = input;
   const quoteData = request.format === "csv" ? csvField : (json: string) => json;
-  if (request.format === "csv") yield Buffer.from(CSV_HEADER, "utf8");
   let lastStream: string | null = null;
   const read = (cursor: { stream: string; seq: number } | null) =>
     exportLinePage(db, filters, request.format, cursor);
@@ -192,11 +248,7 @@ async function* fileChunks(
     for (const row of page) {
       if (row.stream !== lastStream) {
         lastStream = row.stream;
-        state.streams += 1;
-        if (state.streamNames !== null) {
-          if (state.streams > MAX_ANCHORED_STREAMS) state.streamNames = null;
-          else state.streamNames.push(row.stream);
-        }
+        enterStream(state, row.stream);
       }
       text += row.head + quoteData(canonicalJson(row.data)) + row.tail;
       if (text.length >= CHUNK_CHARS) {
@@ -341,6 +393,7 @@ export async function startAuditExport(
       filters,
       request,
       state,
+      pool: input.keysetPages ? null : db,
       onStart: input.onStart,
       onProgress: input.onProgress,
     }),

@@ -122,15 +122,17 @@ const OCCURRED_AT = `to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:
 /**
  * Each row's line but its `data`: Postgres writes the columns before and after it (on its own
  * core, while this process canonicalises the data of the previous page), in the exact encoding
- * of `csvLine` / `jsonLine` in ./encode (checked against them by the tests).
+ * of `csvLine` / `jsonLine` in ./encode (checked against them by the tests). The line end is
+ * apart: the COPY of ./copy-lines.server writes the line without it (COPY would escape it).
  */
-const LINE_PARTS = {
+export const LINE_PARTS = {
   csv: {
     head: `id || ',' || ${csvColumn("stream")} || ',' || seq || ',' || coalesce(case_id::text, '')
       || ',' || ${csvColumn("type")} || ',' || ${csvColumn("actor_type")} || ','
       || ${csvColumn("actor_id")} || ',' || ${OCCURRED_AT} || ',' || ${csvColumn("ip")} || ','
       || ${csvColumn("user_agent")} || ','`,
-    tail: `',' || prev_hash || ',' || hash || chr(13) || chr(10)`,
+    tail: `',' || prev_hash || ',' || hash`,
+    end: `chr(13) || chr(10)`,
   },
   jsonl: {
     head: `'{"id":' || id || ',"stream":' || ${jsonColumn("stream")} || ',"seq":' || seq
@@ -138,7 +140,8 @@ const LINE_PARTS = {
       || ',"actor_type":' || ${jsonColumn("actor_type")} || ',"actor_id":' || ${jsonColumn("actor_id")}
       || ',"occurred_at":"' || ${OCCURRED_AT} || '","ip":' || ${jsonColumn("ip")}
       || ',"user_agent":' || ${jsonColumn("user_agent")} || ',"data":'`,
-    tail: `',"prev_hash":"' || prev_hash || '","hash":"' || hash || '"}' || chr(10)`,
+    tail: `',"prev_hash":"' || prev_hash || '","hash":"' || hash || '"}'`,
+    end: `chr(10)`,
   },
 } as const;
 
@@ -165,7 +168,8 @@ export async function exportLinePage(
     conditions.unshift(sql`(stream, seq) > (${cursor.stream}::text, ${cursor.seq}::int)`);
   const parts = LINE_PARTS[format];
   return db.execute<EncodedRow>(sql`
-    select stream, seq, ${sql.raw(parts.head)} as head, data, ${sql.raw(parts.tail)} as tail
+    select stream, seq, ${sql.raw(parts.head)} as head, data,
+      ${sql.raw(parts.tail)} || ${sql.raw(parts.end)} as tail
     from audit_event
     ${whereOf(conditions)}
     order by stream, seq
