@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect, redirectDocument } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { ErrorSummary, FormAlert, TextField, type FieldErrors } from "~/components/form";
+import { NameFields, SendAnywayCard } from "~/components/identity-fields";
 import { PublicPage } from "~/components/public-page";
 import { consumeLimits } from "~/auth/rate-limit.server";
 import { packFor } from "~/domain/jurisdictions";
@@ -149,24 +150,7 @@ export default function IdentifyPage() {
       <FormAlert message={problem ? t(problem.key, { minutes: problem.minutes }) : null} />
 
       <Form method="post" className="form" noValidate>
-        <TextField
-          name="firstName"
-          label={t("identify.firstName")}
-          autoComplete="given-name"
-          required
-          defaultValue={values.firstName}
-          error={errors.firstName}
-          spellCheck={false}
-        />
-        <TextField
-          name="lastName"
-          label={t("identify.lastName")}
-          autoComplete="family-name"
-          required
-          defaultValue={values.lastName}
-          error={errors.lastName}
-          spellCheck={false}
-        />
+        <NameFields values={values} errors={errors} />
         <TextField
           name="reference"
           label={t("identify.reference")}
@@ -201,23 +185,7 @@ export default function IdentifyPage() {
           </button>
         </div>
 
-        {failures >= 2 ? (
-          <section className="card stack" aria-labelledby="send-anyway-title">
-            <h2 id="send-anyway-title">{t("identify.anywayTitle")}</h2>
-            <p>{t("identify.anywayText")}</p>
-            <p>
-              <button
-                type="submit"
-                name="intent"
-                value="send_anyway"
-                className="button"
-                disabled={busy}
-              >
-                {t("identify.anywaySubmit")}
-              </button>
-            </p>
-          </section>
-        ) : null}
+        {failures >= 2 ? <SendAnywayCard text={t("identify.anywayText")} busy={busy} /> : null}
       </Form>
     </PublicPage>
   );

@@ -10,6 +10,7 @@ import {
   TextField,
   type FieldErrors,
 } from "~/components/form";
+import { NameFields, SendAnywayCard } from "~/components/identity-fields";
 import { PublicPage } from "~/components/public-page";
 import { addMonths, dateInZone } from "~/domain/dates";
 import { packFor } from "~/domain/jurisdictions";
@@ -314,24 +315,7 @@ export default function SinglePage() {
           ))}
         </ChoiceGroup>
 
-        <TextField
-          name="firstName"
-          label={t("identify.firstName")}
-          autoComplete="given-name"
-          required
-          defaultValue={values.firstName}
-          error={errors.firstName}
-          spellCheck={false}
-        />
-        <TextField
-          name="lastName"
-          label={t("identify.lastName")}
-          autoComplete="family-name"
-          required
-          defaultValue={values.lastName}
-          error={errors.lastName}
-          spellCheck={false}
-        />
+        <NameFields values={values} errors={errors} />
         <TextField
           name="reference"
           label={t("singlePage.contract")}
@@ -402,23 +386,7 @@ export default function SinglePage() {
         </div>
         <p className="muted">{t("singlePage.submitHint")}</p>
 
-        {failures >= 2 ? (
-          <section className="card stack" aria-labelledby="send-anyway-title">
-            <h2 id="send-anyway-title">{t("identify.anywayTitle")}</h2>
-            <p>{t("singlePage.anywayText")}</p>
-            <p>
-              <button
-                type="submit"
-                name="intent"
-                value="send_anyway"
-                className="button"
-                disabled={busy}
-              >
-                {t("identify.anywaySubmit")}
-              </button>
-            </p>
-          </section>
-        ) : null}
+        {failures >= 2 ? <SendAnywayCard text={t("singlePage.anywayText")} busy={busy} /> : null}
       </Form>
     </PublicPage>
   );
