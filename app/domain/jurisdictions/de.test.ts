@@ -2,44 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays, addMonths } from "../dates";
 import { de } from "./de";
-import type { ContractFacts } from "./types";
+import { contractBuilder, instant, contractFacts } from "./pack-test-data";
 
 const policy = { returnDeadlineDays: 14, returnMethods: ["post_office"] };
 
-function contract(overrides: Partial<ContractFacts> = {}): ContractFacts {
-  return {
-    monthlyPriceCents: 3999,
-    currency: "EUR",
-    startDate: "2024-01-10",
-    commitmentMonths: 24,
-    tacitlyRenewed: false,
-    subsidisedDeviceValueCents: 0,
-    depositCents: 0,
-    prepaidThrough: null,
-    creditBalanceCents: 0,
-    withdrawalPeriodEnds: null,
-    ...overrides,
-  };
-}
-
-const instant = fc.date({
-  min: new Date("2020-01-01T00:00:00Z"),
-  max: new Date("2035-12-31T23:59:59Z"),
-  noInvalidDate: true,
-});
-const isoDate = instant.map((d) => d.toISOString().slice(0, 10));
-const contractFacts = fc.record({
-  monthlyPriceCents: fc.integer({ min: 0, max: 50_000 }),
-  currency: fc.constant("EUR"),
-  startDate: isoDate,
-  commitmentMonths: fc.integer({ min: 0, max: 24 }),
-  tacitlyRenewed: fc.boolean(),
-  subsidisedDeviceValueCents: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 120_000 })),
-  depositCents: fc.integer({ min: 0, max: 10_000 }),
-  prepaidThrough: fc.constant(null),
-  creditBalanceCents: fc.integer({ min: 0, max: 10_000 }),
-  withdrawalPeriodEnds: fc.constant(null),
-});
+const contract = contractBuilder({ monthlyPriceCents: 3999, startDate: "2024-01-10" });
 
 const receivedAt = new Date("2026-11-23T10:00:00Z");
 

@@ -2,44 +2,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { addDays, addMonths, daysBetween } from "../dates";
 import { pt, PT_NOTICE_DAYS } from "./pt";
+import { contractBuilder, instant, contractFacts } from "./pack-test-data";
 import type { ContractFacts } from "./types";
 
 const policy = { returnDeadlineDays: 30, returnMethods: ["shop", "post_office"] };
 
-function contract(overrides: Partial<ContractFacts> = {}): ContractFacts {
-  return {
-    monthlyPriceCents: 3000,
-    currency: "EUR",
-    startDate: "2026-01-15",
-    commitmentMonths: 24,
-    tacitlyRenewed: false,
-    subsidisedDeviceValueCents: 30000,
-    depositCents: 0,
-    prepaidThrough: null,
-    creditBalanceCents: 0,
-    withdrawalPeriodEnds: null,
-    ...overrides,
-  };
-}
-
-const instant = fc.date({
-  min: new Date("2020-01-01T00:00:00Z"),
-  max: new Date("2035-12-31T23:59:59Z"),
-  noInvalidDate: true,
-});
-const isoDate = instant.map((d) => d.toISOString().slice(0, 10));
-const contractFacts = fc.record({
-  monthlyPriceCents: fc.integer({ min: 0, max: 50_000 }),
-  currency: fc.constant("EUR"),
-  startDate: isoDate,
-  commitmentMonths: fc.integer({ min: 0, max: 24 }),
-  tacitlyRenewed: fc.boolean(),
-  subsidisedDeviceValueCents: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 120_000 })),
-  depositCents: fc.integer({ min: 0, max: 10_000 }),
-  prepaidThrough: fc.constant(null),
-  creditBalanceCents: fc.integer({ min: 0, max: 10_000 }),
-  withdrawalPeriodEnds: fc.constant(null),
-});
+const build = contractBuilder({ monthlyPriceCents: 3000, startDate: "2026-01-15" });
+/** 300,00 € of advantage: the quantified advantage Lei 16/2022 prorates. */
+const contract = (overrides: Partial<ContractFacts> = {}) =>
+  build({ subsidisedDeviceValueCents: 30000, ...overrides });
 
 describe("Portugal: early-termination fee (Lei 16/2022)", () => {
   it("charges the pro-rata advantage when it is lower than 50 % of the fees still due (year 1)", () => {
